@@ -1,0 +1,71 @@
+# TeleComNet self-service assistant. The two commands a newcomer needs:
+#   make run   - the whole assistant on localhost, on embedded defaults
+#   make test  - everything; exits non-zero on any failure
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+RASA      := $(VENV)/bin/rasa
+export PYTHONDONTWRITEBYTECODE := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup run test lint pytest validate story-test train lock clean web-assets
+
+help:
+	@echo "make run   - set up what is missing, then start the assistant on localhost"
+	@echo "make test  - set up what is missing, then lint, pytest, rasa data validate, rasa test"
+
+# The virtual environment, rebuilt only when the lock file changes.
+$(STAMP): requirements.lock scripts/find-python.sh
+	@echo "==> creating the Python 3.10 virtual environment in $(VENV)"
+	@PY310=$$(scripts/find-python.sh) && { [ -x $(PY) ] || $$PY310 -m venv $(VENV); }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip<25"
+	@echo "==> installing pinned packages from requirements.lock (a few minutes on a cold machine)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.lock
+	@$(PY) -m pip check
+	@touch $(STAMP)
+
+web-assets: $(STAMP)
+	@$(PY) -m bot web-assets
+
+setup: $(STAMP) web-assets
+	@$(PY) -m bot setup
+
+train: $(STAMP)
+	@$(PY) -m bot train
+
+run: setup
+	@$(PY) -m bot run
+
+lint: $(STAMP)
+	@echo "==> ruff"
+	@$(VENV)/bin/ruff check bot actions channels tests bench
+	@echo "==> mypy"
+	@$(VENV)/bin/mypy
+
+validate: setup
+	@echo "==> rasa data validate"
+	@$(PY) -m bot validate
+
+pytest: setup
+	@echo "==> pytest"
+	@$(VENV)/bin/pytest
+
+story-test: setup
+	@echo "==> rasa test (end-to-end test stories)"
+	@$(PY) -m bot story-test
+
+test: setup lint validate pytest story-test
+	@echo "==> make test: all checks passed"
+
+lock:
+	@echo "regenerate requirements.lock from requirements.in in a fresh venv"
+	@rm -rf /tmp/tcn-lock && $$(scripts/find-python.sh) -m venv /tmp/tcn-lock
+	@/tmp/tcn-lock/bin/pip install --quiet -r requirements.in && /tmp/tcn-lock/bin/pip freeze > requirements.lock
+
+clean:
+	rm -rf $(VENV) var models/*.tar.gz node_modules

@@ -1,0 +1,1 @@
+"""TeleComNet self-service assistant: settings, backend of record, command line."""

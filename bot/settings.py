@@ -1,0 +1,87 @@
+"""The one typed settings object of a backend or launcher process.
+
+Every value comes from the environment (prefix ``TCN_``) or a ``.env`` file and is
+read once, through :func:`get_settings`. Secrets are ``SecretStr``; outside demo
+mode a missing or placeholder secret stops the process at start-up.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from pydantic import AnyHttpUrl, BaseSettings, Field, SecretStr, validator
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_PREFIX = "demo-"
+
+
+class Settings(BaseSettings):
+    # Demo mode: embedded defaults, demo payment gateway, demo outbox endpoint.
+    demo_mode: bool = True
+    var_dir: Path = ROOT / "var"
+
+    # Backend of record.
+    database_url: str = ""
+    backend_host: str = "127.0.0.1"
+    backend_port: int = 8000
+    service_key: SecretStr = SecretStr("demo-service-key-change-me")
+    token_secret: SecretStr = SecretStr("demo-token-secret-change-me")
+    session_ttl_minutes: int = Field(15, ge=1, le=120)
+    otp_ttl_minutes: int = Field(10, ge=1, le=10)
+    otp_max_attempts: int = Field(5, ge=1, le=10)
+    otp_resend_seconds: int = Field(30, ge=0)
+    cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    currency: str = "USD"
+    locale: str = "en_US"
+
+    # Messaging transport for one-time codes and notifications: "demo" or "twilio".
+    sms_transport: str = "demo"
+    twilio_account_sid: Optional[str] = None
+    twilio_auth_token: Optional[SecretStr] = None
+    twilio_from_number: Optional[str] = None
+
+    # Payment gateway: "demo" (documented test tokens) or a real provider.
+    payment_gateway: str = "demo"
+    payment_link_base_url: AnyHttpUrl = "http://127.0.0.1:8000/pay"  # type: ignore[assignment]
+
+    # Conversation side (used by the launcher to start Rasa and the action server).
+    rasa_port: int = 5005
+    actions_port: int = 5055
+
+    class Config:
+        env_prefix = "TCN_"
+        env_file = ".env"
+        env_file_encoding = "utf-8"
+
+    @validator("database_url", always=True)
+    def _default_database(cls, value: str, values: dict) -> str:  # noqa: N805
+        if value:
+            return value
+        var_dir = values.get("var_dir") or ROOT / "var"
+        return f"sqlite:///{Path(var_dir) / 'backend.db'}"
+
+    @property
+    def backend_url(self) -> str:
+        return f"http://{self.backend_host}:{self.backend_port}"
+
+    def check_secrets(self) -> None:
+        """Outside demo mode, refuse to start with a missing or placeholder secret."""
+        if self.demo_mode:
+            return
+        for name in ("service_key", "token_secret"):
+            secret: SecretStr = getattr(self, name)
+            raw = secret.get_secret_value()
+            if not raw or raw.startswith(PLACEHOLDER_PREFIX) or len(raw) < 24:
+                raise ValueError(
+                    f"TCN_{name.upper()} must be set to a real secret of at least 24 "
+                    "characters outside demo mode"
+                )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.check_secrets()
+    return settings
