@@ -28,10 +28,10 @@ class Settings(BaseSettings):
     backend_port: int = 8000
     service_key: SecretStr = SecretStr("demo-service-key-change-me")
     token_secret: SecretStr = SecretStr("demo-token-secret-change-me")
-    session_ttl_minutes: int = Field(15, ge=1, le=120)
-    otp_ttl_minutes: int = Field(10, ge=1, le=10)
-    otp_max_attempts: int = Field(5, ge=1, le=10)
-    otp_resend_seconds: int = Field(30, ge=0)
+    session_ttl_minutes: int = Field(default=15, ge=1, le=120)
+    otp_ttl_minutes: int = Field(default=10, ge=1, le=10)
+    otp_max_attempts: int = Field(default=5, ge=1, le=10)
+    otp_resend_seconds: int = Field(default=30, ge=0)
     cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     currency: str = "USD"
     locale: str = "en_US"
@@ -47,8 +47,19 @@ class Settings(BaseSettings):
     payment_link_base_url: AnyHttpUrl = "http://127.0.0.1:8000/pay"  # type: ignore[assignment]
 
     # Conversation side (used by the launcher to start Rasa and the action server).
+    rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005
     actions_port: int = 5055
+    model_path: Path = ROOT / "models" / "telecomnet.tar.gz"
+    # Rasa's conversation store: SQLite file by default, PostgreSQL in production.
+    tracker_store_dialect: str = "sqlite"
+    tracker_store_db: str = ""
+    # Empty for SQLite; a full SQLAlchemy URL (with credentials) for PostgreSQL.
+    tracker_store_url: SecretStr = SecretStr("")
+    # Rasa's lock store: "in_memory" (one Rasa server) or "redis" (several).
+    lock_store_type: str = "in_memory"
+    lock_store_url: str = "127.0.0.1"
+    lock_store_port: int = 6379
 
     class Config:
         env_prefix = "TCN_"
@@ -56,11 +67,18 @@ class Settings(BaseSettings):
         env_file_encoding = "utf-8"
 
     @validator("database_url", always=True)
-    def _default_database(cls, value: str, values: dict) -> str:  # noqa: N805
+    def _default_database(cls, value: str, values: dict) -> str:
         if value:
             return value
         var_dir = values.get("var_dir") or ROOT / "var"
         return f"sqlite:///{Path(var_dir) / 'backend.db'}"
+
+    @validator("tracker_store_db", always=True)
+    def _default_tracker_db(cls, value: str, values: dict) -> str:
+        if value:
+            return value
+        var_dir = values.get("var_dir") or ROOT / "var"
+        return str(Path(var_dir) / "conversations.db")
 
     @property
     def backend_url(self) -> str:

@@ -1,0 +1,127 @@
+"""The command line: ``python -m bot <command>``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.settings import Settings, get_settings
+
+
+def _setup(settings: Settings, args: argparse.Namespace) -> int:
+    """Everything `make run` and `make test` need: database, demo data, models."""
+    _migrate(settings, args)
+    _seed_if_empty(settings)
+    from bot import training
+
+    return training.train(settings)
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.migrate import upgrade
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    print("==> migrating the backend database", flush=True)
+    upgrade(settings.database_url)
+    return 0
+
+
+def _seed_if_empty(settings: Settings, customers: int | None = None) -> int:
+    from bot.seed import seed
+
+    kwargs = {} if customers is None else {"customers": customers}
+    report = seed(settings.database_url, **kwargs)
+    print(f"==> demo data: {report}", flush=True)
+    return 0
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    _migrate(settings, args)
+    return _seed_if_empty(settings, args.customers)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.backend_host,
+        port=settings.backend_port,
+        log_level="info",
+        access_log=False,
+    )
+    return 0
+
+
+def _train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import training
+
+    return training.train(settings, force=args.force)
+
+
+def _validate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import training
+
+    return training.validate(settings)
+
+
+def _story_test(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import training
+
+    return training.story_test(settings)
+
+
+def _web_assets(settings: Settings, args: argparse.Namespace) -> int:
+    from channels.webchat.assets import ensure_assets
+
+    ensure_assets()
+    return 0
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.launcher import run
+
+    return run(settings)
+
+
+COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
+    "setup": ("migrate, seed demo data if empty, build the spaCy pipeline, train if needed",
+              _setup),
+    "migrate": ("apply the backend database migrations", _migrate),
+    "seed": ("create deterministic demo data (does nothing if customers exist)", _seed),
+    "serve": ("serve the backend API and the portal page", _serve),
+    "train": ("train the Rasa model when its inputs changed", _train),
+    "validate": ("rasa data validate, failing on warnings", _validate),
+    "story-test": ("rasa test on the end-to-end test stories", _story_test),
+    "web-assets": ("install the web widget's JavaScript assets", _web_assets),
+    "run": ("start backend, action server and Rasa server on localhost", _run),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, (help_text, _) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "seed":
+            command.add_argument("--customers", type=int, default=None,
+                                 help="how many customers (default: a few hundred; max 2,000,000)")
+        if name == "train":
+            command.add_argument("--force", action="store_true", help="train even if up to date")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _, handler = COMMANDS[args.command]
+    return handler(settings, args)
