@@ -45,8 +45,24 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The launcher's own settings, handed down so every child process agrees."""
+    return {
+        "TCN_DEMO_MODE": str(settings.demo_mode).lower(),
+        "TCN_VAR_DIR": str(settings.var_dir),
+        "TCN_DATABASE_URL": settings.database_url,
+        "TCN_BACKEND_HOST": settings.backend_host,
+        "TCN_BACKEND_PORT": str(settings.backend_port),
+        "TCN_RASA_PORT": str(settings.rasa_port),
+        "TCN_ACTIONS_PORT": str(settings.actions_port),
+        "TCN_MODEL_PATH": str(settings.model_path),
+        "TCN_TOKEN_SECRET": settings.token_secret.get_secret_value(),
+    }
+
+
 def process_env(settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(settings_env(settings))
     env.update(rasa_env(settings))
     env.update(extra or {})
     return env
