@@ -14,10 +14,10 @@ SPACY_MODEL_DIR = ROOT / "var" / "spacy" / "en_telecomnet"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 
 
-def _input_files() -> list[Path]:
+def _input_files(root: Path) -> list[Path]:
     files: list[Path] = []
     for name in TRAINING_INPUTS:
-        path = ROOT / name
+        path = root / name
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
         elif path.exists():
@@ -25,13 +25,13 @@ def _input_files() -> list[Path]:
     return files
 
 
-def fingerprint() -> str:
+def fingerprint(root: Path = ROOT) -> str:
     """A hash of every training input (path and content) and of the Rasa version."""
-    import rasa
+    from rasa.version import __version__ as rasa_version
 
-    digest = hashlib.sha256(f"rasa={rasa.__version__}\n".encode())
-    for path in _input_files():
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+    digest = hashlib.sha256(f"rasa={rasa_version}\n".encode())
+    for path in _input_files(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 

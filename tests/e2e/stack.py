@@ -1,0 +1,122 @@
+"""Start the real backend, action server and Rasa server on free ports, for tests.
+
+The processes are exactly those `make run` starts (bot.stack.processes), each with
+its own temporary var/ folder, so the tests never touch the developer's data.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.settings import ROOT, Settings
+from bot.stack import ProcessSpec, process_env, processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= response.status < 500
+    except OSError:
+        return False
+
+
+@dataclass
+class RunningStack:
+    settings: Settings
+    env: dict[str, str]
+    logs: Path
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/rest/webhook"
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        response = httpx.post(self.rest_url, json={"sender": sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return list(response.json())
+
+    def backend(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.settings.backend_url,
+            headers={"X-Service-Key": self.settings.service_key.get_secret_value()},
+            timeout=10,
+        )
+
+    def log_tail(self, lines: int = 60) -> str:
+        out = []
+        for path in sorted(self.logs.glob("*.log")):
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            out.append(f"--- {path.name}\n" + "\n".join(text))
+        return "\n".join(out)
+
+
+def stack_settings(var_dir: Path) -> Settings:
+    return Settings(
+        var_dir=var_dir,
+        database_url=f"sqlite:///{var_dir / 'backend.db'}",
+        tracker_store_db=str(var_dir / "conversations.db"),
+        backend_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+    )
+
+
+def _start(spec: ProcessSpec, env: dict[str, str], logs: Path) -> subprocess.Popen:
+    log = (logs / f"{spec.name}.log").open("wb")
+    return subprocess.Popen(
+        spec.argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+@contextmanager
+def running_stack(var_dir: Path, timeout: float = 300.0) -> Iterator[RunningStack]:
+    settings = stack_settings(var_dir)
+    env = process_env(settings)
+    logs = var_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "seed"], cwd=ROOT, env=env, check=True,
+        stdout=(logs / "seed.log").open("wb"), stderr=subprocess.STDOUT,
+    )
+    stack = RunningStack(settings=settings, env=env, logs=logs)
+    specs = processes(settings)
+    try:
+        for spec in specs:
+            stack.procs[spec.name] = _start(spec, env, logs)
+        deadline = time.monotonic() + timeout
+        pending = {spec.name: spec.health_url for spec in specs}
+        while pending:
+            for name, url in list(pending.items()):
+                if stack.procs[name].poll() is not None:
+                    raise RuntimeError(f"{name} exited early:\n{stack.log_tail()}")
+                if _answers(url):
+                    del pending[name]
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not up in {timeout}s: {sorted(pending)}\n{stack.log_tail()}")
+            time.sleep(0.5)
+        yield stack
+    finally:
+        for proc in stack.procs.values():
+            proc.terminate()
+        for proc in stack.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
