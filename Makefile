@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup run test lint pytest validate story-test train lock clean web-assets
+.PHONY: help setup run test lint pytest validate story-test train lock clean web-assets system-deps
 
 help:
 	@echo "make run   - set up what is missing, then start the assistant on localhost"
@@ -51,7 +51,11 @@ validate: setup
 	@echo "==> rasa data validate"
 	@$(PY) -m bot validate
 
-pytest: setup
+# Debian packages the tests need (headless Chromium for the browser tests).
+system-deps:
+	@bash scripts/system-deps.sh
+
+pytest: setup system-deps
 	@echo "==> pytest"
 	@$(VENV)/bin/pytest
 
