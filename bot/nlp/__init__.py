@@ -1,0 +1,1 @@
+"""The project's own NLP assets: the spaCy pipeline Rasa's SpacyNLP loads."""
