@@ -1,0 +1,1 @@
+"""Customer-facing channels: the web widget, Twilio SMS/WhatsApp and Telegram."""

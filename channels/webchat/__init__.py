@@ -1,0 +1,1 @@
+"""The portal's chat widget (static files served by the backend at ``/``)."""
