@@ -1,0 +1,5 @@
+"""rasa-sdk action server of the TeleComNet assistant.
+
+Actions are stateless; each talks to the backend of record only through
+:class:`actions.client.BackendClient`, injected through its constructor.
+"""

@@ -1,0 +1,73 @@
+"""Base of actions that read or change a verified customer's data.
+
+``run`` fetches the conversation's verified session from the backend (never from
+a slot), then calls :meth:`CustomerAction.act`. Backend failures become friendly
+responses with an offer; raw error text never reaches the customer.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.client import BackendClient
+from actions.conversation import conversation_of
+from actions.errors import BackendError, BackendUnavailable, NotVerified
+from actions.models import Session
+
+logger = logging.getLogger(__name__)
+
+
+def ask_rating(dispatcher: CollectingDispatcher, task: str) -> list[EventType]:
+    """After a completed task: the 1-5 satisfaction question."""
+    dispatcher.utter_message(response="utter_ask_rating")
+    return [SlotSet("last_task", task), SlotSet("awaiting_rating", True)]
+
+
+class CustomerAction(Action, ABC):
+    """An action that needs the conversation's verified customer."""
+
+    task = ""
+
+    def __init__(self, client: Optional[BackendClient] = None) -> None:
+        self.client = client or BackendClient()
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        channel, conversation_id = conversation_of(tracker)
+        try:
+            session = await self.client.get_session(channel, conversation_id)
+            if session is None:
+                raise NotVerified()
+            return await self.act(dispatcher, tracker, domain, session)
+        except NotVerified:
+            dispatcher.utter_message(response="utter_session_expired")
+            return [SlotSet("verified", False)]
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return []
+        except BackendError as exc:
+            logger.warning("%s: unhandled backend error %s", self.name(), exc.code)
+            dispatcher.utter_message(response="utter_backend_error")
+            return []
+
+    @abstractmethod
+    async def act(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        """The action's work for a verified customer."""

@@ -1,0 +1,88 @@
+"""Conversation-level actions: satisfaction rating and fallback handling."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.client import BackendClient
+from actions.conversation import conversation_of, entity_value, latest_text
+from actions.errors import BackendError
+
+logger = logging.getLogger(__name__)
+
+RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def parse_rating(tracker: Tracker) -> Optional[int]:
+    raw = entity_value(tracker, "rating") or latest_text(tracker)
+    raw = raw.lower().strip()
+    if raw in RATING_WORDS:
+        return RATING_WORDS[raw]
+    numbers = re.findall(r"\b\d+\b", raw)
+    if not numbers:
+        words = [RATING_WORDS[w] for w in re.findall(r"[a-z]+", raw) if w in RATING_WORDS]
+        return words[0] if words else None
+    value = int(numbers[0])
+    return value if 1 <= value <= 5 else None
+
+
+class ActionStoreRating(Action):
+    """Store the customer's 1-5 rating of the task just completed."""
+
+    def __init__(self, client: Optional[BackendClient] = None) -> None:
+        self.client = client or BackendClient()
+
+    def name(self) -> str:
+        return "action_store_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        rating = parse_rating(tracker)
+        if rating is None:
+            dispatcher.utter_message(response="utter_rating_invalid")
+            return []
+        task = str(tracker.get_slot("last_task") or "general")
+        channel, conversation_id = conversation_of(tracker)
+        try:
+            session = await self.client.get_session(channel, conversation_id)
+            if session is not None:
+                await self.client.store_feedback(session.token, rating, task, channel)
+        except BackendError as exc:
+            # Losing one rating must not spoil the conversation; keep it in the logs.
+            logger.warning("rating %s for %s not stored: %s", rating, task, exc.code)
+        dispatcher.utter_message(response="utter_rating_thanks")
+        return [SlotSet("awaiting_rating", False), SlotSet("last_task", None)]
+
+
+class ActionHandleFallback(Action):
+    """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        user_intents = [
+            (event.get("parse_data") or {}).get("intent", {}).get("name")
+            for event in tracker.events
+            if event.get("event") == "user"
+        ]
+        consecutive = 0
+        for intent in reversed(user_intents):
+            if intent != "nlu_fallback":
+                break
+            consecutive += 1
+        if consecutive >= 2:
+            dispatcher.utter_message(response="utter_offer_human")
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []

@@ -1,0 +1,27 @@
+"""Customer-facing formatting of money and dates (the only place they become text)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from actions.settings import get_settings
+
+
+def money(amount: Decimal, currency: Optional[str] = None) -> str:
+    settings = get_settings()
+    return str(format_currency(amount, currency or settings.currency, locale=settings.locale))
+
+
+def day(value: Optional[date]) -> str:
+    if value is None:
+        return "not set"
+    return str(format_date(value, format="long", locale=get_settings().locale))
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    return f"{count} {singular if count == 1 else plural_form}"

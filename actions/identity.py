@@ -1,0 +1,210 @@
+"""Identity verification inside every task form.
+
+Each task form's validation action derives from :class:`VerifiedTaskForm`: while
+the backend says the conversation is not verified, ``identifier`` and then
+``otp_code`` are prepended to the form's own slots. ``validate_identifier`` starts
+a verification (the code goes to the phone on file), ``validate_otp_code``
+confirms it; the verified token stays in the backend, bound to the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.client import BackendClient
+from actions.conversation import conversation_of, entity_value, latest_intent, latest_text
+from actions.errors import BackendError, BackendUnavailable
+from actions.formatting import plural
+
+IDENTITY_SLOTS = ["identifier", "otp_code"]
+RESET_IDENTITY: dict[str, Any] = {"identifier": None, "otp_code": None, "verification_id": None}
+
+ACCOUNT_RE = re.compile(r"^AC\d{8}$", re.IGNORECASE)
+PHONE_CHARS_RE = re.compile(r"^\+?[\d\s().\-]{7,20}$")
+OTP_LIKE_RE = re.compile(r"^[\d\s\-]{4,12}$")
+OTP_RE = re.compile(r"^\d{6}$")
+
+IDENTIFIER_ERRORS = {
+    "invalid_identifier": "utter_identifier_invalid",
+    "customer_not_found": "utter_identifier_not_found",
+    "account_closed": "utter_account_closed",
+    "resend_too_soon": "utter_code_resend_too_soon",
+}
+RESTART_ERRORS = {
+    "code_expired": "utter_otp_expired",
+    "verification_locked": "utter_otp_locked",
+    "code_already_used": "utter_verification_restart",
+    "verification_not_found": "utter_verification_restart",
+}
+
+
+def normalise_identifier(text: str) -> Optional[str]:
+    """A plausible phone or account number, tidied, or ``None`` (no backend call)."""
+    compact = re.sub(r"\s+", "", text)
+    if ACCOUNT_RE.match(compact):
+        return compact.upper()
+    if PHONE_CHARS_RE.match(text.strip()):
+        digits = re.sub(r"\D", "", text)
+        if 7 <= len(digits) <= 15:
+            return text.strip()
+    return None
+
+
+def normalise_otp(text: str) -> Optional[str]:
+    compact = re.sub(r"[\s\-]", "", text)
+    return compact if OTP_RE.match(compact) else None
+
+
+class VerifiedTaskForm(FormValidationAction, ABC):
+    """Base of every task form: identity first, then the form's own slots."""
+
+    def __init__(self, client: Optional[BackendClient] = None) -> None:
+        self.client = client or BackendClient()
+
+    @abstractmethod
+    def name(self) -> str:
+        """``validate_<form name>``."""
+
+    async def is_verified(self, tracker: Tracker) -> bool:
+        channel, conversation_id = conversation_of(tracker)
+        try:
+            session = await self.client.get_session(channel, conversation_id)
+        except BackendError:
+            # Cannot tell: never skip identity. validate_identifier reports the outage.
+            return False
+        return session is not None
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        own = await self.task_slots(domain_slots, dispatcher, tracker, domain)
+        if await self.is_verified(tracker):
+            return own
+        return IDENTITY_SLOTS + [slot for slot in own if slot not in IDENTITY_SLOTS]
+
+    async def task_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The form's own slots once verified; subclasses may make them dynamic."""
+        return [slot for slot in domain_slots if slot not in IDENTITY_SLOTS]
+
+    # ------------------------------------------------------------ identifier
+    async def extract_identifier(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "identifier":
+            return {}
+        for entity in ("account_number", "phone_number"):
+            value = entity_value(tracker, entity)
+            if value:
+                return {"identifier": value}
+        text = latest_text(tracker)
+        if normalise_identifier(text) or latest_intent(tracker) == "inform":
+            return {"identifier": text}
+        return {}
+
+    async def validate_identifier(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        identifier = normalise_identifier(str(value))
+        if identifier is None:
+            dispatcher.utter_message(response="utter_identifier_invalid")
+            return {"identifier": None}
+        channel, conversation_id = conversation_of(tracker)
+        try:
+            verification = await self.client.start_verification(
+                identifier, channel, conversation_id
+            )
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"identifier": None}
+        except BackendError as exc:
+            response = IDENTIFIER_ERRORS.get(exc.code, "utter_backend_error")
+            if exc.code == "resend_too_soon":
+                seconds = exc.detail_int("retry_after_seconds") or 30
+                dispatcher.utter_message(response=response, seconds=seconds)
+            else:
+                dispatcher.utter_message(response=response)
+            return {"identifier": None}
+        dispatcher.utter_message(
+            response="utter_code_sent", destination=verification.masked_destination
+        )
+        return {
+            "identifier": identifier,
+            "verification_id": verification.verification_id,
+            "otp_code": None,
+        }
+
+    # ------------------------------------------------------------ otp_code
+    async def extract_otp_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "otp_code":
+            return {}
+        value = entity_value(tracker, "otp_code")
+        if value:
+            return {"otp_code": value}
+        text = latest_text(tracker)
+        if OTP_LIKE_RE.match(text) or latest_intent(tracker) in ("inform", "rate"):
+            return {"otp_code": text}
+        return {}
+
+    async def validate_otp_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        code = normalise_otp(str(value))
+        if code is None:
+            dispatcher.utter_message(response="utter_otp_malformed")
+            return {"otp_code": None}
+        verification_id = tracker.get_slot("verification_id")
+        if not verification_id:
+            dispatcher.utter_message(response="utter_verification_restart")
+            return dict(RESET_IDENTITY)
+        try:
+            session = await self.client.confirm_verification(str(verification_id), code)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"otp_code": None}
+        except BackendError as exc:
+            return self._code_refused(exc, dispatcher)
+        dispatcher.utter_message(response="utter_verified", first_name=session.customer.first_name)
+        return {**RESET_IDENTITY, "verified": True}
+
+    @staticmethod
+    def _code_refused(exc: BackendError, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        if exc.code == "code_incorrect":
+            left = exc.detail_int("attempts_left")
+            if left is None:
+                dispatcher.utter_message(response="utter_otp_incorrect_generic")
+                return {"otp_code": None}
+            if left > 0:
+                dispatcher.utter_message(
+                    response="utter_otp_incorrect", tries=plural(left, "try", "tries")
+                )
+                return {"otp_code": None}
+            dispatcher.utter_message(response="utter_otp_locked")
+            return dict(RESET_IDENTITY)
+        if exc.code == "invalid_code_format":
+            dispatcher.utter_message(response="utter_otp_malformed")
+            return {"otp_code": None}
+        dispatcher.utter_message(response=RESTART_ERRORS.get(exc.code, "utter_backend_error"))
+        return dict(RESET_IDENTITY)

@@ -1,0 +1,98 @@
+"""Check bill: the answer after the form, with a fake backend."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.billing import ActionCheckBill
+from actions.errors import NotVerified
+from tests.actions.factories import (
+    FakeBackend,
+    bill,
+    load_domain,
+    make_tracker,
+    message,
+    refused,
+    responses,
+    unavailable,
+)
+
+RATING_EVENTS = [SlotSet("last_task", "check_bill"), SlotSet("awaiting_rating", True)]
+
+
+async def run_action(backend: FakeBackend) -> tuple[list, CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="how much is my bill", intent="check_bill")
+    events = await ActionCheckBill(client=backend).run(dispatcher, tracker, load_domain())
+    return events, dispatcher
+
+
+async def test_amount_due_and_due_date_are_answered_then_the_rating_asked() -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run_action(backend)
+    assert events == RATING_EVENTS
+    assert responses(dispatcher) == ["utter_bill_summary", "utter_ask_rating"]
+    answer = message(dispatcher)
+    assert answer["amount_due"] == "$42.50"
+    assert answer["due_date"] == "December 5, 2026"
+    assert answer["total"] == "$42.50"
+    assert answer["status"] == "not paid yet"
+    assert backend.called("current_bill") == [("current_bill", "tok-1")]
+
+
+async def test_large_amounts_are_grouped_and_exact() -> None:
+    backend = FakeBackend(verified=True)
+    backend.bill = bill(amount_due="1234.05", total="1300.10", status="partially_paid")
+    _, dispatcher = await run_action(backend)
+    assert message(dispatcher)["amount_due"] == "$1,234.05"
+    assert message(dispatcher)["status"] == "partly paid"
+
+
+async def test_paid_bill_says_nothing_is_due() -> None:
+    backend = FakeBackend(verified=True)
+    backend.bill = bill(amount_due="0.00", status="paid")
+    events, dispatcher = await run_action(backend)
+    assert responses(dispatcher) == ["utter_bill_nothing_due", "utter_ask_rating"]
+    assert message(dispatcher)["period_end"] == "October 31, 2026"
+    assert events == RATING_EVENTS
+
+
+async def test_no_bill_yet() -> None:
+    backend = FakeBackend(verified=True)
+    backend.bill = None
+    _, dispatcher = await run_action(backend)
+    assert responses(dispatcher) == ["utter_no_bill", "utter_ask_rating"]
+
+
+async def test_not_verified_conversation_gets_no_account_data() -> None:
+    backend = FakeBackend(verified=False)
+    events, dispatcher = await run_action(backend)
+    assert events == [SlotSet("verified", False)]
+    assert responses(dispatcher) == ["utter_session_expired"]
+    assert backend.called("current_bill") == []
+
+
+async def test_token_expired_between_calls_is_treated_as_not_verified() -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["current_bill"] = NotVerified()
+    events, dispatcher = await run_action(backend)
+    assert events == [SlotSet("verified", False)]
+    assert responses(dispatcher) == ["utter_session_expired"]
+
+
+async def test_backend_down_gets_a_friendly_answer_and_no_rating_question() -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["current_bill"] = unavailable()
+    events, dispatcher = await run_action(backend)
+    assert events == []
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
+
+
+async def test_unexpected_backend_error_is_not_shown_raw() -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["current_bill"] = refused(400, "weird")
+    events, dispatcher = await run_action(backend)
+    assert events == []
+    assert responses(dispatcher) == ["utter_backend_error"]
+    assert "internal detail" not in str(dispatcher.messages)

@@ -1,0 +1,169 @@
+"""The backend client over a mocked HTTP transport (no network)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from actions.client import BackendClient
+from actions.errors import BackendError, BackendUnavailable, NotVerified
+from actions.settings import ActionSettings
+
+SETTINGS = ActionSettings(
+    backend_url="http://backend.test", service_key=SecretStr("svc-key"), backend_timeout_seconds=2
+)
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def client(handler: Handler) -> tuple[BackendClient, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    return BackendClient(SETTINGS, transport=httpx.MockTransport(record)), seen
+
+
+def error(status: int, code: str, **extra: object) -> httpx.Response:
+    return httpx.Response(status, json={"error": {"code": code, "message": "m", **extra}})
+
+
+BILL = {
+    "bill_id": "b-7",
+    "reference": "INV-7",
+    "period_start": "2026-10-01",
+    "period_end": "2026-10-31",
+    "issue_date": "2026-11-01",
+    "due_date": "2026-12-05",
+    "total": "42.50",
+    "amount_due": "42.50",
+    "status": "open",
+    "currency": "USD",
+    "lines": [{"description": "Plus 20GB", "amount": "40.00"}],
+}
+
+
+async def test_start_verification_posts_the_contract_body_with_the_service_key() -> None:
+    api, seen = client(
+        lambda r: httpx.Response(
+            201, json={"verification_id": "v-9", "masked_destination": "+1 ••• ••• 0101"}
+        )
+    )
+    verification = await api.start_verification("2025550101", "rest", "c-1")
+    assert verification.verification_id == "v-9"
+    request = seen[0]
+    assert request.method == "POST"
+    assert str(request.url) == "http://backend.test/api/v1/identity/verifications"
+    assert request.headers["X-Service-Key"] == "svc-key"
+    assert "Authorization" not in request.headers
+    assert json.loads(request.content) == {
+        "identifier": "2025550101",
+        "channel": "rest",
+        "conversation_id": "c-1",
+    }
+
+
+async def test_wrong_code_becomes_a_typed_error_with_attempts_left() -> None:
+    api, _ = client(lambda r: error(401, "code_incorrect", attempts_left=3))
+    with pytest.raises(BackendError) as caught:
+        await api.confirm_verification("v-1", "111111")
+    assert caught.value.code == "code_incorrect"
+    assert caught.value.detail_int("attempts_left") == 3
+    assert not isinstance(caught.value, (NotVerified, BackendUnavailable))
+
+
+async def test_session_lookup_escapes_the_conversation_id() -> None:
+    api, seen = client(lambda r: error(404, "not_verified"))
+    assert await api.get_session("rest", "a/b c") is None
+    assert seen[0].url.raw_path == b"/api/v1/identity/sessions/rest/a%2Fb%20c"
+
+
+async def test_session_is_parsed() -> None:
+    api, _ = client(
+        lambda r: httpx.Response(
+            200,
+            json={
+                "token": "t",
+                "expires_at": "2030-01-01T00:00:00Z",
+                "customer": {"account_number": "AC10000001", "first_name": "Ada"},
+            },
+        )
+    )
+    session = await api.get_session("rest", "c")
+    assert session is not None
+    assert session.token == "t"
+    assert session.customer.first_name == "Ada"
+
+
+async def test_bill_money_is_decimal_and_the_bearer_token_is_sent() -> None:
+    api, seen = client(lambda r: httpx.Response(200, json=BILL))
+    bill = await api.current_bill("tok")
+    assert bill is not None
+    assert bill.amount_due == Decimal("42.50")
+    assert isinstance(bill.lines[0].amount, Decimal)
+    assert seen[0].headers["Authorization"] == "Bearer tok"
+
+
+async def test_no_bill_is_none() -> None:
+    api, _ = client(lambda r: error(404, "no_bill"))
+    assert await api.current_bill("tok") is None
+
+
+async def test_customer_call_refused_with_401_means_not_verified() -> None:
+    api, _ = client(lambda r: error(401, "token_expired"))
+    with pytest.raises(NotVerified):
+        await api.current_bill("tok")
+
+
+async def test_refused_service_key_is_a_deployment_fault_not_a_customer_error() -> None:
+    api, _ = client(lambda r: error(401, "unauthorized"))
+    with pytest.raises(BackendUnavailable):
+        await api.start_verification("2025550101", "rest", "c")
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        lambda r: httpx.Response(500, text="boom"),
+        lambda r: httpx.Response(502, json={"error": {"code": "x"}}),
+        lambda r: httpx.Response(200, text="not json"),
+        lambda r: httpx.Response(200, json={"unexpected": True}),
+    ],
+)
+async def test_server_faults_and_malformed_answers_are_unavailable(handler: Handler) -> None:
+    api, _ = client(handler)
+    with pytest.raises(BackendUnavailable):
+        await api.current_bill("tok")
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [httpx.ReadTimeout("slow"), httpx.ConnectError("refused")],
+)
+async def test_transport_failures_are_unavailable(exc: Exception) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc
+
+    api, _ = client(handler)
+    with pytest.raises(BackendUnavailable):
+        await api.get_session("rest", "c")
+
+
+async def test_feedback_is_posted_with_the_token() -> None:
+    api, seen = client(lambda r: httpx.Response(201, json={"id": "f-1"}))
+    await api.store_feedback("tok", 4, "check_bill", "rest")
+    assert seen[0].url.path == "/api/v1/me/feedback"
+    assert json.loads(seen[0].content) == {"rating": 4, "task": "check_bill", "channel": "rest"}
+
+
+def test_explicit_timeout_comes_from_settings() -> None:
+    api = BackendClient(SETTINGS)
+    http = api._http()
+    assert http.timeout.read == 2
