@@ -1,0 +1,1 @@
+"""HTTP API of the backend of record (FastAPI, versioned under /api/v1)."""

@@ -1,0 +1,72 @@
+"""The backend of record as one FastAPI application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from bot.api import errors
+from bot.api.deps import require_service_key
+from bot.api.limits import BodySizeLimit
+from bot.api.routes import account, demo, health, identity
+from bot.db.engine import make_engine, make_session_factory
+from bot.services.clock import Clock, system_clock
+from bot.services.outbox import SmsTransport, make_transport
+from bot.settings import ROOT, Settings, get_settings
+
+STATIC_DIR = ROOT / "channels" / "webchat" / "static"
+
+
+def api_router(settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_service_key)])
+    for module in (identity, account):
+        router.include_router(module.router)
+    if settings.demo_mode:
+        router.include_router(demo.router)
+    return router
+
+
+def create_app(
+    settings: Optional[Settings] = None,
+    *,
+    clock: Clock = system_clock,
+    sms_transport: Optional[SmsTransport] = None,
+    static_dir: Optional[Path] = STATIC_DIR,
+) -> FastAPI:
+    """The whole backend: /api/v1, /health, and the portal help page at /."""
+    settings = settings or get_settings()
+    settings.check_secrets()
+    app = FastAPI(
+        title="TeleComNet backend of record",
+        version="1.0.0",
+        description="Accounts, billing, payments and service requests.",
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.clock = clock
+    app.state.sms_transport = sms_transport or make_transport(settings)
+
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Service-Key"],
+    )
+    app.add_middleware(BodySizeLimit)
+    app.include_router(health.router)
+    app.include_router(api_router(settings))
+
+    @app.on_event("shutdown")
+    def _dispose() -> None:
+        engine.dispose()
+
+    if static_dir is not None and static_dir.is_dir():
+        app.mount("/", StaticFiles(directory=static_dir, html=True), name="portal")
+    return app

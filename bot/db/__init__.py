@@ -1,0 +1,1 @@
+"""Database layer of the backend of record: models, engine, sessions, migrations."""

@@ -1,0 +1,27 @@
+"""All tables of the backend of record (import this package to register them)."""
+
+from bot.db.models.billing import Arrangement, Bill, BillLine, Payment, PaymentLink, PaymentMethod
+from bot.db.models.customers import Customer, Plan, PlanChange, UsageCycle
+from bot.db.models.identity import IdentitySession, Verification
+from bot.db.models.records import AuditRecord, IdempotencyRecord, OutboxMessage
+from bot.db.models.service import Outage, ServiceRequest
+
+__all__ = [
+    "Arrangement",
+    "AuditRecord",
+    "Bill",
+    "BillLine",
+    "Customer",
+    "IdempotencyRecord",
+    "IdentitySession",
+    "Outage",
+    "OutboxMessage",
+    "Payment",
+    "PaymentLink",
+    "PaymentMethod",
+    "Plan",
+    "PlanChange",
+    "ServiceRequest",
+    "UsageCycle",
+    "Verification",
+]

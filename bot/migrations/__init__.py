@@ -1,0 +1,1 @@
+"""Alembic migrations of the backend of record (run through bot.db.migrate)."""

@@ -1,0 +1,1 @@
+"""Business rules of the backend of record; the API layer only translates HTTP."""

@@ -1,0 +1,196 @@
+"""Shared fixtures: migrated databases on SQLite and on a real PostgreSQL server.
+
+PostgreSQL: ``TCN_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``)
+names a server; each test session creates a fresh ``tcn_test_<random>`` database there
+and drops it afterwards. When no server answers, a throwaway one is started from the
+installed PostgreSQL binaries (initdb + pg_ctl) instead of skipping.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import BaseSettings
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.db.base import metadata
+from bot.db.migrate import upgrade
+
+
+class TestDatabaseSettings(BaseSettings):
+    __test__ = False
+    postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test"
+
+    class Config:
+        env_prefix = "TCN_TEST_"
+
+
+def _server_answers(url: str) -> bool:
+    engine = create_engine(url, future=True, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ThrowawayPostgres:
+    """A private PostgreSQL cluster in a temporary folder, run as the postgres OS user."""
+
+    def __init__(self) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            raise RuntimeError(
+                "no PostgreSQL server answers and no PostgreSQL binaries are installed"
+            )
+        self.bin = Path(found[-1]).parent
+        self.dir = Path(tempfile.mkdtemp(prefix="tcn_pg_"))
+        self.port = _free_port()
+        self.user = "postgres"
+
+    def _run(self, *args: str) -> None:
+        preexec = None
+        if os.geteuid() == 0:
+            account = pwd.getpwnam(self.user)
+            os.chown(self.dir, account.pw_uid, account.pw_gid)
+
+            def preexec() -> None:  # drop root: PostgreSQL refuses to run as root
+                os.setgid(account.pw_gid)
+                os.setuid(account.pw_uid)
+
+        subprocess.run(args, check=True, capture_output=True, preexec_fn=preexec)
+
+    def start(self) -> str:
+        data = self.dir / "data"
+        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust")
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(self.dir / "log"),
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    url = TestDatabaseSettings().postgres_url
+    if _server_answers(url):
+        yield url
+        return
+    server = ThrowawayPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def create_database(server_url: str) -> str:
+    name = f"tcn_test_{secrets.token_hex(6)}"
+    admin = create_engine(server_url, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, database_url: str) -> None:
+    name = make_url(database_url).database
+    admin = create_engine(server_url, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url(postgres_server_url: str) -> Iterator[str]:
+    """A fresh database migrated to head, shared by the session's PostgreSQL tests."""
+    url = create_database(postgres_server_url)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(postgres_server_url, url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url, future=True)
+    try:
+        with engine.begin() as conn:
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database at the head revision, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "backend.db"
+        shutil.copyfile(template, target)
+        return f"sqlite:///{target}"
+    url: str = request.getfixturevalue("postgres_database_url")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all (for migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    server: str = request.getfixturevalue("postgres_server_url")
+    url = create_database(server)
+    try:
+        yield url
+    finally:
+        drop_database(server, url)
