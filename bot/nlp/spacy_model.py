@@ -19,10 +19,12 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex
 
 PIPELINE_NAME = "en_telecomnet"
 # Bump when the recipe below changes, so existing builds are replaced.
-BUILD_VERSION = "1.0.0"
+BUILD_VERSION = "1.1.0"
 _STAMP = "telecomnet-build.json"
 
 
@@ -41,9 +43,17 @@ def is_current(target: Path) -> bool:
         return False
 
 
+# Split "4/5" (a rating) and "12/15" (a date) into their numbers, as people type them.
+_EXTRA_INFIXES = (r"(?<=[0-9])/(?=[0-9])",)
+
+
 def make_pipeline() -> Language:
     """Assemble the pipeline in memory: blank English tokenizer + lookup lemmatizer."""
     nlp = spacy.blank("en")
+    infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     # initialize() loads the lemma lookup tables from spacy-lookups-data.
     nlp.initialize()
