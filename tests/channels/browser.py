@@ -64,17 +64,22 @@ def new_page(
     browser: Browser,
     *,
     socket_url: str | None = None,
+    transports: str | None = None,
     viewport: ViewportSize | None = None,
     **context_options: Any,
 ) -> Page:
-    """A page in a fresh context; ``socket_url`` overrides where the widget connects."""
+    """A page in a fresh context.
+
+    ``socket_url`` overrides where the widget connects (default: the page's host on
+    :5005); ``transports`` is socket.io's transport list, e.g. ``"polling"``.
+    """
     context = browser.new_context(
         viewport=viewport or {"width": 1280, "height": 800}, **context_options
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    if socket_url:
-        config = json.dumps({"socketUrl": socket_url})
-        context.add_init_script(f"window.TCN_WEBCHAT_CONFIG = {config};")
+    overrides = {"socketUrl": socket_url, "transports": transports}
+    config = json.dumps({key: value for key, value in overrides.items() if value})
+    context.add_init_script(f"window.TCN_WEBCHAT_CONFIG = {config};")
     return context.new_page()
 
 

@@ -6,7 +6,8 @@
  *
  * Configuration (later wins): defaults, data-* attributes on #tcn-webchat
  * (data-socket-url, data-socket-path, data-title, data-init-payload), then
- * window.TCN_WEBCHAT_CONFIG = {socketUrl, socketPath, title, initPayload, storageKey}.
+ * window.TCN_WEBCHAT_CONFIG = {socketUrl, socketPath, title, initPayload, storageKey,
+ * transports} (transports: "websocket,polling" by default; "polling" forces long-polling).
  */
 (function () {
   "use strict";
@@ -22,7 +23,8 @@
       socketPath: "/socket.io",
       title: "TeleComNet assistant",
       initPayload: "",
-      storageKey: "tcn-webchat"
+      storageKey: "tcn-webchat",
+      transports: "websocket,polling"
     };
     var data = root.dataset || {};
     if (data.socketUrl) { config.socketUrl = data.socketUrl; }
@@ -256,7 +258,7 @@
     }
     this.socket = window.io(this.config.socketUrl, {
       path: this.config.socketPath,
-      transports: ["websocket", "polling"],
+      transports: this.config.transports.split(",").map(function (t) { return t.trim(); }),
       reconnection: true,
       reconnectionDelayMax: 10000
     });

@@ -1,0 +1,59 @@
+"""Rasa's socket.io input channel, with session persistence that works.
+
+Rasa 3.6 calls ``AsyncServer.enter_room`` without awaiting it, but python-socketio 5.x
+made it a coroutine: the socket never joins its session's room, and with
+``session_persistence: true`` every bot answer (emitted to the room) is lost. This
+subclass keeps Rasa's channel (name ``socketio``, same events and payloads) and replaces
+only the ``session_request`` handler:
+
+- the socket joins the session's room (awaited when python-socketio needs it);
+- a session id the client sends back is kept only if it looks like one this server
+  hands out (32 hex characters): a conversation id is a bearer secret, so the client
+  may resume its own session but not pick a guessable one.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID_RE = re.compile(r"[0-9a-f]{32}")
+
+
+def accepted_session_id(data: Any) -> str:
+    """The client's session id if well-formed, else a new random one."""
+    candidate = data.get("session_id") if isinstance(data, dict) else None
+    if isinstance(candidate, str) and SESSION_ID_RE.fullmatch(candidate):
+        return candidate
+    return uuid.uuid4().hex
+
+
+class PersistentSocketIOInput(SocketIOInput):
+    """``socketio`` channel whose sessions survive a page reload."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None  # set by SocketIOInput.blueprint
+
+        async def session_request(sid: str, data: Optional[dict[str, Any]]) -> None:
+            session_id = accepted_session_id(data)
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            logger.debug("socket.io session %s confirmed", sid)
+
+        sio.on("session_request", handler=session_request, namespace=self.namespace)
+        return webhook

@@ -1,0 +1,125 @@
+"""The widget against Rasa's real socket.io channel, served as `rasa run` serves it.
+
+The page is served from one origin and Rasa's server runs on another port with
+``--cors <page origin>``: this is what a page on :8000 needs to reach :5005.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from channels.webchat.assets import STATIC_DIR, ensure_assets
+from tests.channels.browser import chromium, new_page, open_widget, send_message, wait_for_bot_text
+from tests.channels.fake_rasa_socketio import FakeRasaSocketIO
+from tests.channels.rasa_harness import rasa_harness
+
+pytestmark = pytest.mark.browser
+
+CREDENTIALS = """\
+channels.webchat.rasa_socketio.PersistentSocketIOInput:
+  user_message_evt: user_uttered
+  bot_message_evt: bot_uttered
+  session_persistence: true
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[FakeRasaSocketIO]:
+    """Only its static page server is used here."""
+    with FakeRasaSocketIO(static_dir=STATIC_DIR) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def page_origin(pages: FakeRasaSocketIO) -> str:
+    return pages.page_url.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("rasa") / "handled.jsonl"
+
+
+@pytest.fixture(scope="module")
+def rasa_url(
+    tmp_path_factory: pytest.TempPathFactory, page_origin: str, record: Path
+) -> Iterator[str]:
+    credentials = tmp_path_factory.mktemp("rasa-config") / "credentials.yml"
+    credentials.write_text(CREDENTIALS)
+    with rasa_harness(credentials, free_port(), cors=[page_origin], record=record) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    ensure_assets()
+    with chromium() as instance:
+        yield instance
+
+
+def handled(record: Path) -> list[dict]:
+    if not record.exists():
+        return []
+    return [json.loads(line) for line in record.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("transports", ["websocket,polling", "polling"])
+def test_page_on_another_origin_talks_to_rasa(
+    browser: Browser, pages: FakeRasaSocketIO, rasa_url: str, record: Path, transports: str
+) -> None:
+    page: Page = new_page(browser, socket_url=rasa_url, transports=transports)
+    try:
+        open_widget(page, pages.page_url)
+        word = f"hello over {transports}"
+        send_message(page, word)
+        wait_for_bot_text(page, f"echo: {word}")
+        session_id = page.evaluate("JSON.parse(localStorage.getItem('tcn-webchat')).sessionId")
+        last = handled(record)[-1]
+        assert last["text"] == word
+        assert last["input_channel"] == "socketio"
+        assert last["sender_id"] == session_id
+
+        page.reload()
+        expect(page.locator(".tcn-chat__status")).to_have_text("Online")
+        send_message(page, "after reload")
+        wait_for_bot_text(page, "echo: after reload")
+        assert handled(record)[-1]["sender_id"] == session_id
+    finally:
+        page.context.close()
+
+
+def test_buttons_from_rasa_become_quick_replies(
+    browser: Browser, pages: FakeRasaSocketIO, rasa_url: str, record: Path
+) -> None:
+    page = new_page(browser, socket_url=rasa_url)
+    try:
+        open_widget(page, pages.page_url)
+        send_message(page, "/buttons")
+        wait_for_bot_text(page, "What would you like?")
+        page.locator(".tcn-chat__reply", has_text="Pay my bill").click()
+        wait_for_bot_text(page, "echo: /pay_bill")
+        assert handled(record)[-1]["text"] == '/pay_bill{"amount": "42.50"}'
+    finally:
+        page.context.close()
+
+
+def test_cors_allows_only_the_configured_origin(rasa_url: str, page_origin: str) -> None:
+    url = f"{rasa_url}/socket.io/?EIO=4&transport=polling"
+    allowed = httpx.get(url, headers={"Origin": page_origin})
+    assert allowed.status_code == 200
+    assert allowed.headers.get("access-control-allow-origin") == page_origin
+    other = httpx.get(url, headers={"Origin": "http://elsewhere.example"})
+    assert "access-control-allow-origin" not in other.headers
