@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -79,6 +80,15 @@ def load_dev(path: Path) -> list[tuple[str, str]]:
                 row = json.loads(line)
                 rows.append((str(row["text"]), str(row["intent"])))
     return rows
+
+
+def _quiet_logging() -> None:
+    """Rasa logs every parsed message at debug level; keep the report readable."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
 
 
 def _ensure_spacy() -> None:
@@ -228,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the full report here")
     args = parser.parse_args(argv)
 
+    _quiet_logging()
     _ensure_spacy()
     report: dict[str, Any] = {"config": str(args.config), "seed": args.seed}
     with tempfile.TemporaryDirectory(prefix="nlu-report-") as tmp:
