@@ -17,7 +17,25 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from actions.errors import BackendError, BackendUnavailable, NotVerified
-from actions.models import Bill, Session, Verification
+from actions.models import (
+    Account,
+    Arrangement,
+    Bill,
+    BillComparison,
+    BillSummary,
+    Eligibility,
+    Outage,
+    Payment,
+    PaymentLink,
+    PaymentMethod,
+    Plan,
+    PlanChange,
+    PlanQuote,
+    ServiceRequest,
+    Session,
+    Usage,
+    Verification,
+)
 from actions.settings import ActionSettings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -47,8 +65,10 @@ def _parse(model: type[ModelT], body: Any) -> ModelT:
         raise BackendUnavailable("malformed answer") from exc
 
 
-def _parse_list(model: type[ModelT], body: Any, key: str) -> list[ModelT]:
-    items = body.get(key) if isinstance(body, dict) else body
+def _parse_list(model: type[ModelT], body: Any, *keys: str) -> list[ModelT]:
+    items = body
+    if isinstance(body, dict):
+        items = next((body[key] for key in keys if key in body), None)
     if not isinstance(items, list):
         raise BackendUnavailable("malformed answer")
     return [_parse(model, item) for item in items]
@@ -195,3 +215,129 @@ class BackendClient:
             token=token,
             json={"rating": rating, "task": task, "channel": channel},
         )
+
+    async def bills(self, token: str) -> list[BillSummary]:
+        body = await self._request("GET", "/me/bills", token=token)
+        return _parse_list(BillSummary, body, "bills")
+
+    async def bill_comparison(self, token: str, bill_id: str) -> Optional[BillComparison]:
+        """This bill against the previous one, or ``None`` for a first bill."""
+        try:
+            body = await self._request(
+                "GET", f"/me/bills/{_segment(bill_id)}/comparison", token=token
+            )
+        except BackendError as exc:
+            if exc.code == "no_previous_bill":
+                return None
+            raise
+        return _parse(BillComparison, body)
+
+    # ------------------------------------------------------------------ account
+    async def account(self, token: str) -> Account:
+        return _parse(Account, await self._request("GET", "/me", token=token))
+
+    async def usage(self, token: str) -> Usage:
+        return _parse(Usage, await self._request("GET", "/me/usage", token=token))
+
+    async def update_contact(self, token: str, changes: dict[str, str]) -> Account:
+        body = await self._request("PATCH", "/me/contact", token=token, json=changes)
+        return _parse(Account, body)
+
+    async def plans(self, token: str) -> list[Plan]:
+        body = await self._request("GET", "/plans", token=token)
+        return _parse_list(Plan, body, "plans")
+
+    async def plan_quote(self, token: str, plan_code: str) -> PlanQuote:
+        body = await self._request(
+            "POST", "/me/plan-quote", token=token, json={"plan_code": plan_code}
+        )
+        return _parse(PlanQuote, body)
+
+    async def change_plan(self, token: str, plan_code: str, idempotency_key: str) -> PlanChange:
+        body = await self._request(
+            "POST",
+            "/me/plan-changes",
+            token=token,
+            json={"plan_code": plan_code},
+            idempotency_key=idempotency_key,
+        )
+        return _parse(PlanChange, body)
+
+    # ------------------------------------------------------------------ payments
+    async def payment_methods(self, token: str) -> list[PaymentMethod]:
+        body = await self._request("GET", "/me/payment-methods", token=token)
+        return _parse_list(PaymentMethod, body, "payment_methods", "methods")
+
+    async def payments(self, token: str) -> list[Payment]:
+        body = await self._request("GET", "/me/payments", token=token)
+        return _parse_list(Payment, body, "payments")
+
+    async def pay(
+        self, token: str, amount: Decimal, payment_method_id: str, idempotency_key: str
+    ) -> Payment:
+        body = await self._request(
+            "POST",
+            "/me/payments",
+            token=token,
+            json={"amount": _money(amount), "payment_method_id": payment_method_id},
+            idempotency_key=idempotency_key,
+        )
+        return _parse(Payment, body)
+
+    async def payment_link(self, token: str, amount: Decimal) -> PaymentLink:
+        body = await self._request(
+            "POST", "/me/payment-links", token=token, json={"amount": _money(amount)}
+        )
+        return _parse(PaymentLink, body)
+
+    async def arrangement_eligibility(self, token: str, request: JSON) -> Eligibility:
+        body = await self._request(
+            "POST", "/me/arrangements/eligibility", token=token, json=request
+        )
+        return _parse(Eligibility, body)
+
+    async def create_arrangement(
+        self, token: str, request: JSON, idempotency_key: str
+    ) -> Arrangement:
+        body = await self._request(
+            "POST", "/me/arrangements", token=token, json=request, idempotency_key=idempotency_key
+        )
+        return _parse(Arrangement, body)
+
+    # ------------------------------------------------------------------ service
+    async def outages(self, postcode: str) -> list[Outage]:
+        body = await self._request("GET", "/outages", params={"postcode": postcode})
+        return _parse_list(Outage, body, "outages")
+
+    async def create_service_request(
+        self, token: str, request: JSON, idempotency_key: str
+    ) -> ServiceRequest:
+        body = await self._request(
+            "POST",
+            "/me/service-requests",
+            token=token,
+            json=request,
+            idempotency_key=idempotency_key,
+        )
+        return _parse(ServiceRequest, body)
+
+    async def service_requests(self, token: str) -> list[ServiceRequest]:
+        body = await self._request("GET", "/me/service-requests", token=token)
+        return _parse_list(ServiceRequest, body, "service_requests", "requests")
+
+    async def service_request(self, token: str, reference: str) -> Optional[ServiceRequest]:
+        try:
+            body = await self._request(
+                "GET", f"/me/service-requests/{_segment(reference)}", token=token
+            )
+        except BackendError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return _parse(ServiceRequest, body)
+
+    async def cancel_service_request(self, token: str, reference: str) -> ServiceRequest:
+        body = await self._request(
+            "POST", f"/me/service-requests/{_segment(reference)}/cancel", token=token
+        )
+        return _parse(ServiceRequest, body)

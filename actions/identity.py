@@ -22,6 +22,7 @@ from actions.client import BackendClient
 from actions.conversation import conversation_of, entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import plural
+from actions.models import Session
 
 IDENTITY_SLOTS = ["identifier", "otp_code"]
 RESET_IDENTITY: dict[str, Any] = {"identifier": None, "otp_code": None, "verification_id": None}
@@ -72,14 +73,17 @@ class VerifiedTaskForm(FormValidationAction, ABC):
     def name(self) -> str:
         """``validate_<form name>``."""
 
-    async def is_verified(self, tracker: Tracker) -> bool:
+    async def verified_session(self, tracker: Tracker) -> Optional[Session]:
+        """The conversation's session; ``None`` when not verified or the backend is down."""
         channel, conversation_id = conversation_of(tracker)
         try:
-            session = await self.client.get_session(channel, conversation_id)
+            return await self.client.get_session(channel, conversation_id)
         except BackendError:
             # Cannot tell: never skip identity. validate_identifier reports the outage.
-            return False
-        return session is not None
+            return None
+
+    async def is_verified(self, tracker: Tracker) -> bool:
+        return await self.verified_session(tracker) is not None
 
     async def required_slots(
         self,

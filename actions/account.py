@@ -1,0 +1,110 @@
+"""Account overview and data usage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import CustomerAction, ask_rating
+from actions.formatting import day, money
+from actions.forms import TaskForm
+from actions.models import Plan, Session, UsageItem
+
+
+def allowance_text(amount: Optional[int], unit: str) -> str:
+    return f"unlimited {unit}" if amount is None else f"{amount} {unit}"
+
+
+def plan_text(plan: Plan) -> str:
+    parts = [
+        allowance_text(plan.data_gb, "GB data"),
+        allowance_text(plan.minutes, "minutes"),
+        allowance_text(plan.texts, "texts"),
+    ]
+    return f"{plan.name} ({money(plan.monthly_price, plan.currency)}/month: {', '.join(parts)})"
+
+
+def usage_line(label: str, item: Optional[UsageItem]) -> Optional[str]:
+    if item is None:
+        return None
+    used = item.used.normalize() if item.used == item.used.to_integral() else item.used
+    if item.allowance is None:
+        return f"- {label}: {used} {item.unit} used (unlimited)"
+    left = max(item.allowance - item.used, Decimal("0"))
+    left_text = left.normalize() if left == left.to_integral() else left
+    return (
+        f"- {label}: {used} of {item.allowance.normalize()} {item.unit} used, "
+        f"{left_text} {item.unit} left"
+    )
+
+
+class ValidateAccountOverviewForm(TaskForm):
+    def name(self) -> str:
+        return "validate_account_overview_form"
+
+
+class ActionAccountOverview(CustomerAction):
+    task = "account_overview"
+
+    def name(self) -> str:
+        return "action_account_overview"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        account = await self.client.account(session.token)
+        dispatcher.utter_message(
+            response="utter_account_overview",
+            name=account.name or account.first_name,
+            account_number=account.account_number,
+            status=account.status or "active",
+            plan=plan_text(account.plan) if account.plan else "no plan",
+            contract_end=day(account.contract_end_date)
+            if account.contract_end_date
+            else "no fixed end date",
+            phone=account.phone or "not set",
+            email=account.email or "not set",
+            address=" ".join(p for p in (account.address, account.postcode) if p) or "not set",
+        )
+        return ask_rating(dispatcher, self.task)
+
+
+class ValidateDataUsageForm(TaskForm):
+    def name(self) -> str:
+        return "validate_data_usage_form"
+
+
+class ActionDataUsage(CustomerAction):
+    task = "check_data_usage"
+
+    def name(self) -> str:
+        return "action_data_usage"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        usage = await self.client.usage(session.token)
+        lines = [
+            line
+            for line in (
+                usage_line("Data", usage.data),
+                usage_line("Minutes", usage.minutes),
+                usage_line("Texts", usage.texts),
+            )
+            if line
+        ]
+        if not lines:
+            dispatcher.utter_message(response="utter_no_usage")
+            return ask_rating(dispatcher, self.task)
+        dispatcher.utter_message(
+            response="utter_data_usage",
+            period_end=day(usage.period_end),
+            usage="\n".join(lines),
+        )
+        return ask_rating(dispatcher, self.task)

@@ -1,0 +1,111 @@
+"""Shared form machinery: the task slots, confirmation, retries and stopping a task."""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import latest_intent
+from actions.identity import RESET_IDENTITY, VerifiedTaskForm
+
+# Every slot a task form fills; cleared when a task ends, completed or stopped, so the
+# next task starts from scratch and a second change always asks its own confirmation.
+TASK_SLOTS = (
+    "payment_amount",
+    "payment_method",
+    "confirm",
+    "postcode",
+    "service",
+    "troubleshoot",
+    "ticket_ref",
+    "request_type",
+    "plan_name",
+    "contact_field",
+    "contact_value",
+    "arrangement_kind",
+    "arrangement_detail",
+    "failed_slot",
+    "failed_count",
+)
+
+
+# Intents that answer no form question: the form is rejected and a rule handles them.
+NOT_AN_ANSWER = frozenset(
+    {"stop", "deny", "faq", "chitchat", "help", "bot_challenge", "out_of_scope", "nlu_fallback",
+     "greet", "goodbye", "thank_you", "human_handoff"}
+)
+
+
+def clear_task_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in TASK_SLOTS]
+
+
+def reject(
+    slot: str,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    response: str,
+    **values: Any,
+) -> dict[str, Any]:
+    """Refuse an answer with a clear message; the second refusal in a row offers a person."""
+    dispatcher.utter_message(response=response, **values)
+    count = 1
+    if tracker.get_slot("failed_slot") == slot:
+        count = int(tracker.get_slot("failed_count") or 0) + 1
+    if count >= 2:
+        dispatcher.utter_message(response="utter_offer_human_after_retries")
+    return {slot: None, "failed_slot": slot, "failed_count": float(count)}
+
+
+def accepted(slot: str, value: Any) -> dict[str, Any]:
+    return {slot: value, "failed_slot": None, "failed_count": None}
+
+
+class TaskForm(VerifiedTaskForm, ABC):
+    """A verified task form whose last slot, ``confirm``, is an explicit yes."""
+
+    async def extract_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "confirm":
+            return {}
+        if latest_intent(tracker) == "affirm":
+            return {"confirm": True}
+        # "no" / "stop" are not extracted: the form is rejected and the stop rule runs.
+        return {}
+
+    async def validate_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"confirm": True if value is True else None}
+
+
+class ActionStopTask(Action):
+    """``stop`` or "no" inside a task: end the form, forget its answers, change nothing."""
+
+    def name(self) -> str:
+        return "action_stop_task"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_task_stopped")
+        identity = [SlotSet(slot, value) for slot, value in RESET_IDENTITY.items()]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *identity, *clear_task_slots()]
+
+
+def option_index(text: str, count: int) -> Optional[int]:
+    """A 1-based choice typed as "2", "#2" or "option 2", as a 0-based index."""
+    words = text.lower().replace("#", " ").split()
+    ordinals = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one": 1,
+                "two": 2, "three": 3, "four": 4, "five": 5}
+    for word in words:
+        number = int(word) if word.isdigit() else ordinals.get(word)
+        if number is not None and 1 <= number <= count:
+            return number - 1
+    return None

@@ -1,0 +1,289 @@
+"""Pay bill (saved method or secure link, confirmation, idempotency) and payment history."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import CustomerAction, ask_rating
+from actions.conversation import idempotency_key, latest_intent, latest_text
+from actions.errors import BackendError, BackendUnavailable
+from actions.formatting import day, money
+from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.models import PaymentMethod, Session
+from actions.money_input import looks_like_card_number, means_full_balance, parse_amount
+
+logger = logging.getLogger(__name__)
+
+NEW_CARD = "new_card"
+NEW_CARD_WORDS = ("new", "link", "another", "different", "other card")
+DEFAULT_WORDS = ("default", "saved", "usual", "same", "normal", "on file")
+DECLINE_CODES = frozenset({"payment_declined", "card_declined", "insufficient_funds"})
+
+
+def method_label(methods: list[PaymentMethod], method_id: str) -> str:
+    if method_id == NEW_CARD:
+        return "a new card (secure link)"
+    found = next((m for m in methods if m.id == method_id), None)
+    return found.description if found else "your saved payment method"
+
+
+def choose_method(text: str, methods: list[PaymentMethod], affirmed: bool) -> str | None:
+    lowered = text.lower()
+    index = option_index(lowered, len(methods) + 1)
+    if index is not None:
+        return methods[index].id if index < len(methods) else NEW_CARD
+    if any(word in lowered for word in NEW_CARD_WORDS):
+        return NEW_CARD
+    for method in methods:
+        if (method.last4 and method.last4 in lowered) or (
+            method.brand and method.brand.lower() in lowered
+        ):
+            return method.id
+    if methods and (affirmed or any(word in lowered for word in DEFAULT_WORDS)):
+        default = next((m for m in methods if m.is_default), methods[0])
+        return default.id
+    return None
+
+
+class ValidatePayBillForm(TaskForm):
+    def name(self) -> str:
+        return "validate_pay_bill_form"
+
+    async def extract_payment_amount(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = latest_text(tracker)
+        amount_entity = next(tracker.get_latest_entity_values("amount"), None)
+        if tracker.get_slot("requested_slot") != "payment_amount":
+            # "I want to pay 40 dollars" at the start of the task fills the amount at once.
+            if (
+                amount_entity
+                and latest_intent(tracker) == "pay_bill"
+                and await self.is_verified(tracker)
+            ):
+                return {"payment_amount": str(amount_entity)}
+            return {}
+        if amount_entity:
+            return {"payment_amount": str(amount_entity)}
+        if means_full_balance(text) or latest_intent(tracker) == "affirm":
+            return {"payment_amount": "full"}
+        if parse_amount(text) is not None or latest_intent(tracker) == "inform":
+            return {"payment_amount": text}
+        return {}
+
+    async def validate_payment_amount(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        text = str(value)
+        if looks_like_card_number(text):
+            return reject("payment_amount", dispatcher, tracker, "utter_no_card_in_chat")
+        session = await self.verified_session(tracker)
+        try:
+            if session is None:
+                raise BackendUnavailable("no session")
+            bill = await self.client.current_bill(session.token)
+        except BackendError:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"payment_amount": None}
+        balance = bill.amount_due if bill else Decimal("0.00")
+        if text == "full":
+            if balance <= 0:
+                return reject("payment_amount", dispatcher, tracker, "utter_nothing_to_pay")
+            return accepted("payment_amount", str(balance))
+        amount = parse_amount(text)
+        if amount is None or amount <= 0:
+            return reject("payment_amount", dispatcher, tracker, "utter_payment_amount_invalid")
+        if amount > balance:
+            return reject(
+                "payment_amount",
+                dispatcher,
+                tracker,
+                "utter_payment_amount_too_high",
+                balance=money(balance),
+            )
+        return accepted("payment_amount", str(amount))
+
+    async def extract_payment_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "payment_method":
+            return {}
+        intent = latest_intent(tracker)
+        if intent in NOT_AN_ANSWER:
+            return {}
+        if intent == "affirm":
+            return {"payment_method": "default"}
+        return {"payment_method": latest_text(tracker)}
+
+    async def validate_payment_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        text = str(value)
+        if looks_like_card_number(text):
+            return reject("payment_method", dispatcher, tracker, "utter_no_card_in_chat")
+        session = await self.verified_session(tracker)
+        try:
+            if session is None:
+                raise BackendUnavailable("no session")
+            methods = await self.client.payment_methods(session.token)
+        except BackendError:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"payment_method": None}
+        chosen = choose_method(text, methods, affirmed=text == "default")
+        if chosen is None:
+            return reject("payment_method", dispatcher, tracker, "utter_payment_method_invalid")
+        return accepted("payment_method", chosen)
+
+
+class ActionAskPaymentAmount(CustomerAction):
+    def name(self) -> str:
+        return "action_ask_payment_amount"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        bill = await self.client.current_bill(session.token)
+        if bill is None or bill.amount_due <= 0:
+            dispatcher.utter_message(response="utter_ask_payment_amount_nothing_due")
+        else:
+            dispatcher.utter_message(
+                response="utter_ask_payment_amount",
+                balance=money(bill.amount_due, bill.currency),
+                due_date=day(bill.due_date),
+            )
+        return []
+
+
+class ActionAskPaymentMethod(CustomerAction):
+    def name(self) -> str:
+        return "action_ask_payment_method"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        methods = await self.client.payment_methods(session.token)
+        options = [
+            f"{i}. {m.description}{' (default)' if m.is_default else ''}"
+            for i, m in enumerate(methods, start=1)
+        ]
+        options.append(f"{len(methods) + 1}. a new card, through a secure payment link")
+        dispatcher.utter_message(response="utter_ask_payment_method", options="\n".join(options))
+        return []
+
+
+class ActionAskPayBillConfirm(CustomerAction):
+    def name(self) -> str:
+        return "action_ask_pay_bill_form_confirm"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        amount = money(Decimal(str(tracker.get_slot("payment_amount"))))
+        method_id = str(tracker.get_slot("payment_method"))
+        if method_id == NEW_CARD:
+            dispatcher.utter_message(response="utter_confirm_payment_link", amount=amount)
+            return []
+        methods = await self.client.payment_methods(session.token)
+        dispatcher.utter_message(
+            response="utter_confirm_payment", amount=amount, method=method_label(methods, method_id)
+        )
+        return []
+
+
+class ActionPayBill(CustomerAction):
+    """Submit of ``pay_bill_form``: one payment per confirmed "yes"."""
+
+    task = "pay_bill"
+
+    def name(self) -> str:
+        return "action_pay_bill"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        raw_amount = tracker.get_slot("payment_amount")
+        method_id = tracker.get_slot("payment_method")
+        if tracker.get_slot("confirm") is not True or not raw_amount or not method_id:
+            dispatcher.utter_message(response="utter_task_stopped")
+            return clear_task_slots()
+        amount = Decimal(str(raw_amount))
+        if method_id == NEW_CARD:
+            link = await self.client.payment_link(session.token, amount)
+            dispatcher.utter_message(
+                response="utter_payment_link", amount=money(amount), url=link.url
+            )
+            return clear_task_slots() + ask_rating(dispatcher, self.task)
+        key = idempotency_key(tracker, f"payment:{amount}:{method_id}")
+        try:
+            payment = await self.client.pay(session.token, amount, str(method_id), key)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_payment_unknown")
+            return clear_task_slots()
+        except BackendError as exc:
+            if exc.code in DECLINE_CODES:
+                dispatcher.utter_message(response="utter_payment_declined")
+            elif exc.code in ("payment_timeout", "gateway_timeout", "payment_pending"):
+                dispatcher.utter_message(response="utter_payment_unknown")
+            else:
+                logger.warning("payment refused: %s", exc.code)
+                dispatcher.utter_message(response="utter_payment_refused")
+            return clear_task_slots()
+        if payment.status in ("declined", "failed"):
+            dispatcher.utter_message(response="utter_payment_declined")
+            return clear_task_slots()
+        if payment.status in ("pending", "processing", "timeout"):
+            dispatcher.utter_message(response="utter_payment_unknown")
+            return clear_task_slots()
+        dispatcher.utter_message(
+            response="utter_payment_done",
+            amount=money(payment.amount or amount, payment.currency),
+            reference=payment.reference,
+        )
+        return clear_task_slots() + ask_rating(dispatcher, self.task)
+
+
+class ValidatePaymentHistoryForm(TaskForm):
+    def name(self) -> str:
+        return "validate_payment_history_form"
+
+
+class ActionPaymentHistory(CustomerAction):
+    task = "payment_history"
+
+    def name(self) -> str:
+        return "action_payment_history"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        payments = await self.client.payments(session.token)
+        if not payments:
+            dispatcher.utter_message(response="utter_no_payments")
+            return ask_rating(dispatcher, self.task)
+        lines = [
+            "- {when}: {amount}{method} ({status}{ref})".format(
+                when=day(p.created_at.date()) if p.created_at else "date unknown",
+                amount=money(p.amount, p.currency),
+                method=f" by {p.method}" if p.method else "",
+                status=p.status.replace("_", " ") or "recorded",
+                ref=f", reference {p.reference}" if p.reference else "",
+            )
+            for p in payments[:5]
+        ]
+        dispatcher.utter_message(response="utter_payment_history", payments="\n".join(lines))
+        return ask_rating(dispatcher, self.task)

@@ -1,0 +1,146 @@
+"""Change plan: options with prices, the quoted difference, confirmation, one change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.account import plan_text
+from actions.base import CustomerAction, ask_rating
+from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
+from actions.errors import BackendError, BackendUnavailable
+from actions.formatting import day, money
+from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.models import Plan, Session
+
+
+def match_plan(text: str, plans: list[Plan]) -> Optional[Plan]:
+    lowered = " ".join(text.lower().split())
+    index = option_index(lowered, len(plans))
+    if index is not None:
+        return plans[index]
+    # Longest name first, so "unlimited max" is not read as "unlimited".
+    for plan in sorted(plans, key=lambda p: len(p.name), reverse=True):
+        if plan.name.lower() in lowered or plan.code.lower() == lowered:
+            return plan
+    return None
+
+
+def signed_money(amount: Decimal, currency: str) -> str:
+    sign = "+" if amount > 0 else "-" if amount < 0 else ""
+    return f"{sign}{money(abs(amount), currency)}"
+
+
+class ValidateChangePlanForm(TaskForm):
+    def name(self) -> str:
+        return "validate_change_plan_form"
+
+    async def extract_plan_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        named = entity_value(tracker, "plan_name")
+        if tracker.get_slot("requested_slot") != "plan_name":
+            if named and latest_intent(tracker) == "change_plan" and await self.is_verified(
+                tracker
+            ):
+                return {"plan_name": named}
+            return {}
+        if named:
+            return {"plan_name": named}
+        if latest_intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        return {"plan_name": latest_text(tracker)}
+
+    async def validate_plan_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        session = await self.verified_session(tracker)
+        try:
+            if session is None:
+                raise BackendUnavailable("no session")
+            plans = [p for p in await self.client.plans(session.token) if p.kind != "addon"]
+            account = await self.client.account(session.token)
+        except BackendError:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"plan_name": None}
+        plan = match_plan(str(value), plans)
+        if plan is None:
+            return reject("plan_name", dispatcher, tracker, "utter_plan_unknown")
+        if account.plan and account.plan.code == plan.code:
+            return reject("plan_name", dispatcher, tracker, "utter_plan_same", plan=plan.name)
+        return accepted("plan_name", plan.code)
+
+
+class ActionAskPlanName(CustomerAction):
+    def name(self) -> str:
+        return "action_ask_plan_name"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        plans = [p for p in await self.client.plans(session.token) if p.kind != "addon"]
+        account = await self.client.account(session.token)
+        current = account.plan.code if account.plan else ""
+        options = [
+            f"{i}. {plan_text(p)}{' (your current plan)' if p.code == current else ''}"
+            for i, p in enumerate(plans, start=1)
+        ]
+        dispatcher.utter_message(response="utter_ask_plan_name", options="\n".join(options))
+        return []
+
+
+class ActionAskChangePlanConfirm(CustomerAction):
+    def name(self) -> str:
+        return "action_ask_change_plan_form_confirm"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        quote = await self.client.plan_quote(session.token, str(tracker.get_slot("plan_name")))
+        dispatcher.utter_message(
+            response="utter_confirm_plan_change",
+            plan=quote.plan.name,
+            new_price=money(quote.new_monthly_price or quote.plan.monthly_price, quote.currency),
+            difference=signed_money(quote.difference, quote.currency),
+            effective=day(quote.effective_date) if quote.effective_date else "your next bill",
+        )
+        return []
+
+
+class ActionChangePlan(CustomerAction):
+    task = "change_plan"
+
+    def name(self) -> str:
+        return "action_change_plan"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        code = tracker.get_slot("plan_name")
+        if tracker.get_slot("confirm") is not True or not code:
+            dispatcher.utter_message(response="utter_task_stopped")
+            return clear_task_slots()
+        key = idempotency_key(tracker, f"plan:{code}")
+        try:
+            change = await self.client.change_plan(session.token, str(code), key)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_change_unknown")
+            return clear_task_slots()
+        except BackendError:
+            dispatcher.utter_message(response="utter_plan_change_refused")
+            return clear_task_slots()
+        dispatcher.utter_message(
+            response="utter_plan_changed",
+            effective=day(change.effective_date) if change.effective_date else "your next bill",
+            reference=change.reference or "-",
+        )
+        return clear_task_slots() + ask_rating(dispatcher, self.task)
