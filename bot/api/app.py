@@ -12,9 +12,21 @@ from fastapi.staticfiles import StaticFiles
 from bot.api import errors
 from bot.api.deps import require_service_key
 from bot.api.limits import BodySizeLimit
-from bot.api.routes import account, demo, health, identity
+from bot.api.routes import (
+    account,
+    arrangements,
+    demo,
+    health,
+    identity,
+    outages,
+    payments,
+    plans,
+    profile,
+    service_requests,
+)
 from bot.db.engine import make_engine, make_session_factory
 from bot.services.clock import Clock, system_clock
+from bot.services.gateway import PaymentGateway, make_gateway
 from bot.services.outbox import SmsTransport, make_transport
 from bot.settings import ROOT, Settings, get_settings
 
@@ -23,7 +35,16 @@ STATIC_DIR = ROOT / "channels" / "webchat" / "static"
 
 def api_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_service_key)])
-    for module in (identity, account):
+    for module in (
+        identity,
+        account,
+        profile,
+        plans,
+        payments,
+        arrangements,
+        service_requests,
+        outages,
+    ):
         router.include_router(module.router)
     if settings.demo_mode:
         router.include_router(demo.router)
@@ -35,6 +56,7 @@ def create_app(
     *,
     clock: Clock = system_clock,
     sms_transport: Optional[SmsTransport] = None,
+    gateway: Optional[PaymentGateway] = None,
     static_dir: Optional[Path] = STATIC_DIR,
 ) -> FastAPI:
     """The whole backend: /api/v1, /health, and the portal help page at /."""
@@ -51,6 +73,7 @@ def create_app(
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock
     app.state.sms_transport = sms_transport or make_transport(settings)
+    app.state.gateway = gateway or make_gateway(settings.payment_gateway)
 
     errors.install(app)
     app.add_middleware(

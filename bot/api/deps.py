@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Customer, IdentitySession
 from bot.services import identity
 from bot.services.errors import DomainError
+from bot.services.gateway import PaymentGateway
 from bot.services.outbox import SmsTransport
 from bot.services.secrets_util import same
 from bot.settings import Settings
@@ -40,6 +41,11 @@ def get_now(request: Request) -> datetime:
 def get_transport(request: Request) -> SmsTransport:
     transport: SmsTransport = request.app.state.sms_transport
     return transport
+
+
+def get_gateway(request: Request) -> PaymentGateway:
+    gateway: PaymentGateway = request.app.state.gateway
+    return gateway
 
 
 def require_service_key(

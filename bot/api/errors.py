@@ -37,7 +37,7 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
 
 
 def _field(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "__root__")]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "__root__")]
     return ".".join(parts) or "body"
 
 
@@ -55,6 +55,16 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
     return f"Invalid {first['field']}: {first['message']}.", fields
 
 
+def _validation_code(fields: list[dict[str, str]]) -> str:
+    """``invalid_<field>`` when one top-level field is at fault, else ``invalid_request``."""
+    names = {f["field"].split(".")[0] for f in fields}
+    if len(names) == 1:
+        (name,) = names
+        if name.isidentifier() and name not in ("body", "query", "path", "header"):
+            return f"invalid_{name}"
+    return "invalid_request"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_request: Request, exc: DomainError) -> JSONResponse:
@@ -63,7 +73,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         message, fields = _validation_message(exc)
-        return error_response(422, "invalid_request", message, fields=fields)
+        return error_response(422, _validation_code(fields), message, fields=fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Optional
 
 import phonenumbers
@@ -58,13 +59,14 @@ class SeedReport:
         return f"{self.message} ({self.seconds:.1f} s)"
 
 
-def _area_codes() -> list[int]:
+@lru_cache(maxsize=1)
+def _area_codes() -> tuple[int, ...]:
     """US area codes for which 555-01xx (fictional numbers) is a valid number."""
-    return [
+    return tuple(
         code
         for code in range(201, 990)
         if code != 202 and phonenumbers.is_valid_number(phonenumbers.parse(f"+1{code}5550100"))
-    ]
+    )
 
 
 def bulk_specs(count: int, rng: random.Random, start_index: int) -> Iterator[CustomerSpec]:

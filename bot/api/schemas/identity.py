@@ -24,7 +24,7 @@ class VerificationStarted(BaseModel):
 
 
 class VerificationConfirm(Strict):
-    code: str = Field(..., max_length=32, description="The 6-digit code sent by SMS")
+    code: str = Field(..., description="The 6-digit code sent by SMS")
 
 
 class CustomerRef(BaseModel):
