@@ -1,0 +1,55 @@
+"""Which channels are live, from the same environment credentials.yml reads.
+
+``make run`` prints this. The environment names here are the ones the
+credentials.yml snippet in docs/channels.md uses; a channel whose credentials are
+empty stays mounted but answers 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from channels.telegram_channel.config import TelegramConfig
+from channels.twilio_channel.config import TwilioConfig
+
+ENV = {
+    "twilio_account_sid": "TCN_TWILIO_ACCOUNT_SID",
+    "twilio_auth_token": "TCN_TWILIO_AUTH_TOKEN",
+    "twilio_sms_webhook_url": "TCN_TWILIO_SMS_WEBHOOK_URL",
+    "twilio_whatsapp_webhook_url": "TCN_TWILIO_WHATSAPP_WEBHOOK_URL",
+    "telegram_bot_token": "TCN_TELEGRAM_BOT_TOKEN",
+    "telegram_webhook_secret": "TCN_TELEGRAM_WEBHOOK_SECRET",
+    "telegram_mode": "TCN_TELEGRAM_MODE",
+}
+
+
+def _twilio(env: Mapping[str, str], url_key: str) -> TwilioConfig:
+    return TwilioConfig.from_credentials(
+        {
+            "account_sid": env.get(ENV["twilio_account_sid"], ""),
+            "auth_token": env.get(ENV["twilio_auth_token"], ""),
+            "webhook_url": env.get(ENV[url_key], ""),
+        }
+    )
+
+
+def live_channels(env: Mapping[str, str]) -> list[str]:
+    """Names of the channels that will answer, e.g. ``["socketio", "twilio_sms"]``.
+
+    The web widget (``socketio``) needs no credentials and is always live.
+    """
+    live = ["socketio"]
+    if _twilio(env, "twilio_sms_webhook_url").enabled:
+        live.append("twilio_sms")
+    if _twilio(env, "twilio_whatsapp_webhook_url").enabled:
+        live.append("twilio_whatsapp")
+    telegram = TelegramConfig.from_credentials(
+        {
+            "token": env.get(ENV["telegram_bot_token"], ""),
+            "webhook_secret": env.get(ENV["telegram_webhook_secret"], ""),
+            "mode": env.get(ENV["telegram_mode"], ""),
+        }
+    )
+    if telegram.enabled:
+        live.append("telegram")
+    return live

@@ -1,0 +1,5 @@
+"""SMS and WhatsApp through Twilio's messaging webhook."""
+
+from channels.twilio_channel.channel import TwilioSMSInput, TwilioWhatsAppInput
+
+__all__ = ["TwilioSMSInput", "TwilioWhatsAppInput"]

@@ -1,0 +1,48 @@
+"""Settings of a Twilio messaging channel, read from its credentials.yml entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+
+SMS_MAX_CHARS = 320  # two GSM-7 segments: short enough to arrive in order and readable
+WHATSAPP_MAX_CHARS = 1600  # Twilio's limit for one WhatsApp message body
+
+
+def _text(credentials: Mapping[str, Any], key: str) -> str:
+    value = credentials.get(key)
+    return "" if value is None else str(value).strip()
+
+
+@dataclass(frozen=True)
+class TwilioConfig:
+    """``account_sid``, ``auth_token`` and ``webhook_url`` (the public URL configured in
+    Twilio's console for this number, exactly as Twilio calls it) enable the channel;
+    if any is empty the channel is disabled and its webhook answers 503."""
+
+    account_sid: str = ""
+    auth_token: str = ""
+    webhook_url: str = ""
+    max_chars: Optional[int] = None  # None: the channel's own default
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> TwilioConfig:
+        credentials = credentials or {}
+        raw_max = _text(credentials, "max_chars")
+        return cls(
+            account_sid=_text(credentials, "account_sid"),
+            auth_token=_text(credentials, "auth_token"),
+            webhook_url=_text(credentials, "webhook_url"),
+            max_chars=max(40, min(int(raw_max), WHATSAPP_MAX_CHARS)) if raw_max.isdigit() else None,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.account_sid and self.auth_token and self.webhook_url)
+
+    def __repr__(self) -> str:  # never print the auth token
+        return (
+            f"TwilioConfig(account_sid={self.account_sid!r}, webhook_url={self.webhook_url!r}, "
+            f"enabled={self.enabled})"
+        )
