@@ -74,11 +74,15 @@ async def serve_channel(
     )
     assert server is not None
     await server.startup()
+    await server.before_start()
+    await server.after_start()
     serving = asyncio.ensure_future(server.serve_forever())
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        await server.before_stop()
         server.close()
         await server.wait_closed()
         serving.cancel()
         await asyncio.gather(serving, return_exceptions=True)
+        await server.after_stop()
