@@ -28,6 +28,8 @@ def parse_amount(value: Any) -> Decimal:
         raise ValueError('amount must be a decimal string such as "42.50"') from None
     if not amount.is_finite():
         raise ValueError("amount must be a finite number")
+    if amount > MAX_AMOUNT or amount < -MAX_AMOUNT:
+        raise ValueError("amount is too large")
     if amount != amount.quantize(CENT):
         raise ValueError("amount can have at most two decimals")
     if amount <= 0:
