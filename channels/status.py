@@ -8,10 +8,15 @@ empty stays mounted but answers 503.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from channels.telegram_channel.config import TelegramConfig
 from channels.twilio_channel.config import TwilioConfig
 
+SNIPPET = Path(__file__).resolve().parent / "credentials.snippet.yml"
+
+# Every variable the snippet reads; the launcher must export each (empty when unset),
+# because Rasa refuses a credentials.yml that names an unset variable.
 ENV = {
     "twilio_account_sid": "TCN_TWILIO_ACCOUNT_SID",
     "twilio_auth_token": "TCN_TWILIO_AUTH_TOKEN",
@@ -20,7 +25,14 @@ ENV = {
     "telegram_bot_token": "TCN_TELEGRAM_BOT_TOKEN",
     "telegram_webhook_secret": "TCN_TELEGRAM_WEBHOOK_SECRET",
     "telegram_mode": "TCN_TELEGRAM_MODE",
+    "telegram_api_base_url": "TCN_TELEGRAM_API_BASE_URL",
+    "telegram_webhook_url": "TCN_TELEGRAM_WEBHOOK_URL",
 }
+
+
+def empty_defaults(env: Mapping[str, str]) -> dict[str, str]:
+    """The channel variables missing from ``env``, as empty strings, for the launcher."""
+    return {name: "" for name in ENV.values() if name not in env}
 
 
 def _twilio(env: Mapping[str, str], url_key: str) -> TwilioConfig:
@@ -43,13 +55,16 @@ def live_channels(env: Mapping[str, str]) -> list[str]:
         live.append("twilio_sms")
     if _twilio(env, "twilio_whatsapp_webhook_url").enabled:
         live.append("twilio_whatsapp")
-    telegram = TelegramConfig.from_credentials(
-        {
-            "token": env.get(ENV["telegram_bot_token"], ""),
-            "webhook_secret": env.get(ENV["telegram_webhook_secret"], ""),
-            "mode": env.get(ENV["telegram_mode"], ""),
-        }
-    )
+    try:
+        telegram = TelegramConfig.from_credentials(
+            {
+                "token": env.get(ENV["telegram_bot_token"], ""),
+                "webhook_secret": env.get(ENV["telegram_webhook_secret"], ""),
+                "mode": env.get(ENV["telegram_mode"], ""),
+            }
+        )
+    except ValueError:  # a bad mode: Rasa will refuse to start and say why
+        telegram = TelegramConfig()
     if telegram.enabled:
         live.append("telegram")
     return live

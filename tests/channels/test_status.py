@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import re
+
+from channels.status import ENV, SNIPPET, empty_defaults, live_channels
+
+FULL = {
+    "TCN_TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+    "TCN_TWILIO_AUTH_TOKEN": "token",
+    "TCN_TWILIO_SMS_WEBHOOK_URL": "https://bot.example/webhooks/twilio_sms/webhook",
+    "TCN_TWILIO_WHATSAPP_WEBHOOK_URL": "https://bot.example/webhooks/twilio_whatsapp/webhook",
+    "TCN_TELEGRAM_BOT_TOKEN": "123:abc",
+    "TCN_TELEGRAM_WEBHOOK_SECRET": "secret",
+}
+
+
+def test_only_the_widget_is_live_without_credentials() -> None:
+    assert live_channels({}) == ["socketio"]
+    assert live_channels(dict.fromkeys(ENV.values(), "")) == ["socketio"]
+
+
+def test_every_channel_with_its_credentials() -> None:
+    assert live_channels(FULL) == ["socketio", "twilio_sms", "twilio_whatsapp", "telegram"]
+
+
+def test_each_credential_matters() -> None:
+    for name in FULL:
+        env = {**FULL, name: ""}
+        live = live_channels(env)
+        assert len(live) < 4, name
+    assert live_channels({**FULL, "TCN_TWILIO_WHATSAPP_WEBHOOK_URL": ""}) == [
+        "socketio",
+        "twilio_sms",
+        "telegram",
+    ]
+
+
+def test_telegram_polling_needs_no_secret() -> None:
+    env = {"TCN_TELEGRAM_BOT_TOKEN": "123:abc", "TCN_TELEGRAM_MODE": "polling"}
+    assert live_channels(env) == ["socketio", "telegram"]
+    assert live_channels({**env, "TCN_TELEGRAM_MODE": "pigeon"}) == ["socketio"]
+
+
+def test_snippet_reads_exactly_the_listed_variables() -> None:
+    used = set(re.findall(r"\$\{(TCN_[A-Z_]+)\}", SNIPPET.read_text()))
+    assert used == set(ENV.values())
+
+
+def test_empty_defaults_fill_only_what_is_missing() -> None:
+    defaults = empty_defaults({"TCN_TELEGRAM_BOT_TOKEN": "x"})
+    assert "TCN_TELEGRAM_BOT_TOKEN" not in defaults
+    assert set(defaults) == set(ENV.values()) - {"TCN_TELEGRAM_BOT_TOKEN"}
+    assert set(defaults.values()) == {""}
