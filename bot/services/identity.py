@@ -278,7 +278,17 @@ def conversation_session(
 
 
 def sign_out(db: Session, *, channel: str, conversation_id: str, now: datetime) -> None:
-    if _revoke(db, channel, conversation_id, now):
+    customer_ids = set(
+        db.execute(
+            select(IdentitySession.customer_id).where(
+                IdentitySession.channel == channel,
+                IdentitySession.conversation_id == conversation_id,
+                IdentitySession.revoked_at.is_(None),
+            )
+        ).scalars()
+    )
+    _revoke(db, channel, conversation_id, now)
+    for customer_id in sorted(customer_ids):
         audit.record(
             db,
             now=now,
@@ -286,7 +296,7 @@ def sign_out(db: Session, *, channel: str, conversation_id: str, now: datetime) 
             entity="identity_session",
             entity_id=None,
             channel=channel,
-            customer_id=None,
+            customer_id=customer_id,
             details={"conversation_id": conversation_id},
         )
 

@@ -21,7 +21,10 @@ REQUEST_STATUSES = ("open", "in_progress", "resolved", "cancelled")
 
 class ServiceRequest(Base):
     __tablename__ = "service_requests"
-    __table_args__ = (Index("ix_service_requests_customer_created", "customer_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_service_requests_customer_created", "customer_id", "created_at"),
+        Index("ix_service_requests_category_status", "category", "status"),
+    )
 
     id = Column(Integer, primary_key=True)
     reference = Column(String(12), nullable=False, unique=True)

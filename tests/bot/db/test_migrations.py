@@ -43,3 +43,21 @@ def test_sqlite_folder_is_created(tmp_path) -> None:  # type: ignore[no-untyped-
     url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'backend.db'}"
     upgrade(url)
     assert (tmp_path / "deep" / "er" / "backend.db").exists()
+
+
+def test_each_revision_steps_down_and_up(blank_database_url: str) -> None:
+    upgrade(blank_database_url)
+    downgrade(blank_database_url, "0001")
+    engine = create_engine(blank_database_url, future=True)
+    try:
+        indexes = {i["name"] for i in inspect(engine).get_indexes("service_requests")}
+    finally:
+        engine.dispose()
+    assert "ix_service_requests_category_status" not in indexes
+    upgrade(blank_database_url, "0002")
+    engine = create_engine(blank_database_url, future=True)
+    try:
+        indexes = {i["name"] for i in inspect(engine).get_indexes("service_requests")}
+    finally:
+        engine.dispose()
+    assert "ix_service_requests_category_status" in indexes
