@@ -24,7 +24,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import Bot, Update
+from telegram import Bot, Chat, Update
 from telegram.error import TelegramError
 
 from channels.common.dedupe import SeenKeys
@@ -37,6 +37,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 NOT_TEXT = "Sorry, I can only read text messages. Please type your question."
 EDITED = "I can't act on an edited message. Please send your correction as a new message."
 EXPIRED_BUTTON = "That button has expired. Please type what you would like to do."
+PRIVATE_ONLY = "For your privacy I only help in a private chat. Please message me directly."
 ERROR_TEXT = "Sorry, something went wrong on our side. Please try again in a few minutes."
 POLL_TIMEOUT_SECONDS = 25
 
@@ -132,6 +133,14 @@ class TelegramInput(InputChannel):
 
     async def _dispatch(self, update: Update, bot: Bot, on_new_message: OnNewMessage) -> None:
         output = TelegramOutput(bot, self.payloads)
+        chat = update.effective_chat
+        if chat is not None and chat.type != Chat.PRIVATE:
+            # Account details must never be shown to a group: answer direct messages only.
+            if update.message is not None and update.message.text is not None:
+                await bot.send_message(chat_id=chat.id, text=PRIVATE_ONLY)
+            elif update.callback_query is not None:
+                await update.callback_query.answer()
+            return
         if update.callback_query is not None:
             query = update.callback_query
             try:

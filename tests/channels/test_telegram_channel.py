@@ -25,7 +25,13 @@ from telegram import (
 )
 
 from channels.telegram_channel import TelegramInput
-from channels.telegram_channel.channel import EDITED, ERROR_TEXT, EXPIRED_BUTTON, NOT_TEXT
+from channels.telegram_channel.channel import (
+    EDITED,
+    ERROR_TEXT,
+    EXPIRED_BUTTON,
+    NOT_TEXT,
+    PRIVATE_ONLY,
+)
 from channels.telegram_channel.config import TelegramConfig
 from tests.channels.fake_bot_api import FakeBotAPI, fake_bot_api
 from tests.channels.sanic_server import FakeBot, serve_channel
@@ -278,3 +284,14 @@ def test_config_never_shows_secrets() -> None:
     assert TOKEN not in repr(config) and SECRET not in repr(config)
     with pytest.raises(ValueError):
         TelegramConfig.from_credentials({"token": TOKEN, "mode": "carrier-pigeon"})
+
+
+@pytest.mark.parametrize("chat_type", [Chat.GROUP, Chat.SUPERGROUP])
+async def test_group_chats_are_sent_to_a_private_chat(
+    telegram: TelegramHarness, chat_type: str
+) -> None:
+    group = Chat(id=-100123, type=chat_type, title="Family")
+    message = Message(message_id=1, date=NOW, chat=group, from_user=USER, text="my bill")
+    assert (await telegram.post(Update(next(_ids), message=message).to_dict())).status_code == 200
+    assert telegram.bot.received == []
+    assert telegram.api.sent_texts(group.id) == [PRIVATE_ONLY]
