@@ -185,3 +185,24 @@ def test_page_loads_no_third_party_resources(page: Page, server: FakeRasaSocketI
     hosts = {url.split("/")[2] for url in requested if url.startswith("http")}
     assert hosts <= {f"127.0.0.1:{server.page_port}", f"127.0.0.1:{server.socket_port}"}
     assert any(url.endswith("/vendor/socket.io.min.js") for url in requested)
+
+
+def test_an_old_transcript_is_not_shown_again(browser: Browser, server: FakeRasaSocketIO) -> None:
+    page = new_page(browser, socket_url=server.socket_url)
+    try:
+        open_widget(page, server.page_url)
+        send_message(page, "hi")
+        wait_for_bot_text(page, "What can I help you with?")
+        page.evaluate(
+            """() => {
+                const state = JSON.parse(localStorage.getItem('tcn-webchat'));
+                state.savedAt = Date.now() - 2 * 60 * 60 * 1000;
+                localStorage.setItem('tcn-webchat', JSON.stringify(state));
+            }"""
+        )
+        page.reload()
+        expect(page.locator(".tcn-chat__status")).to_have_text("Online")
+        expect(page.locator(".tcn-chat__msg")).to_have_count(0)
+        expect(page.locator(".tcn-chat__intro")).to_be_visible()
+    finally:
+        page.context.close()

@@ -13,6 +13,8 @@
   "use strict";
 
   var MAX_STORED_MESSAGES = 200;
+  /* The transcript may hold account details: a stored one older than this is dropped. */
+  var TRANSCRIPT_TTL_MS = 60 * 60 * 1000;
   var TYPING_TIMEOUT_MS = 30000;
   var MAX_INPUT_LENGTH = 1000;
   var TOKEN_RE = /\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)|(https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]])|\*\*([^*\n]+)\*\*/g;
@@ -47,13 +49,16 @@
     try {
       var raw = window.localStorage.getItem(this.key);
       var parsed = raw ? JSON.parse(raw) : null;
-      if (parsed && typeof parsed === "object" && Array.isArray(parsed.messages)) { return parsed; }
+      if (parsed && typeof parsed === "object" && Array.isArray(parsed.messages)) {
+        if (!(parsed.savedAt > Date.now() - TRANSCRIPT_TTL_MS)) { parsed.messages = []; }
+        return parsed;
+      }
     } catch (err) { /* storage disabled or corrupt: start afresh */ }
     return { sessionId: null, messages: [], open: false };
   };
   Store.prototype.save = function (state) {
     try {
-      var copy = { sessionId: state.sessionId, open: state.open,
+      var copy = { sessionId: state.sessionId, open: state.open, savedAt: Date.now(),
         messages: state.messages.slice(-MAX_STORED_MESSAGES) };
       window.localStorage.setItem(this.key, JSON.stringify(copy));
     } catch (err) { /* private mode or full: the live conversation still works */ }
