@@ -12,6 +12,7 @@ Twilio posts to ``/webhooks/twilio_sms/webhook`` (``twilio_whatsapp`` for WhatsA
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Optional
@@ -29,12 +30,14 @@ from channels.common.markup import plain_text, whatsapp_text
 from channels.common.options import InMemoryOptionsStore, OptionsStore, match_option
 from channels.twilio_channel.config import SMS_MAX_CHARS, WHATSAPP_MAX_CHARS, TwilioConfig
 from channels.twilio_channel.output import (
+    Outgoing,
     SMSCollector,
     TwilioCollector,
     WhatsAppCollector,
     twiml,
     twiml_text,
 )
+from channels.twilio_channel.rest import TwilioRestSender
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +97,8 @@ class TwilioSMSInput(InputChannel):
         self.seen = seen or SeenKeys()
         self.opt_outs = opt_outs or OptOuts()
         self.validator = RequestValidator(config.auth_token) if config.enabled else None
+        self.rest = TwilioRestSender(config)
+        self._late_replies: set[asyncio.Future[None]] = set()
         if not config.enabled:
             logger.info("%s channel disabled: its Twilio credentials are not set", self.name())
 
@@ -168,21 +173,47 @@ class TwilioSMSInput(InputChannel):
 
         chosen = match_option(body, self.options.take(sender))
         text = chosen.payload if chosen else body.strip()
-        collector = self.collector(self.render)
         metadata = {
             "phone_number": self.phone_number(sender),
             "phone_verified_by": "twilio_signature",
             "message_sid": sid,
         }
+        message = UserMessage(
+            text, self.collector(self.render), sender, input_channel=self.name(), metadata=metadata
+        )
+        conversation = asyncio.ensure_future(self._converse(message, on_new_message))
         try:
-            await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            outgoing = await asyncio.wait_for(
+                asyncio.shield(conversation), self.config.reply_within_seconds
             )
+        except asyncio.TimeoutError:
+            our_number = str(form.get("To") or "")
+            later = asyncio.ensure_future(self._reply_later(conversation, our_number, sender))
+            self._late_replies.add(later)
+            later.add_done_callback(self._late_replies.discard)
+            return EMPTY_TWIML
+        return twiml(outgoing, self.max_chars)
+
+    async def _converse(
+        self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> list[Outgoing]:
+        collector = message.output_channel
+        assert isinstance(collector, TwilioCollector)
+        try:
+            await on_new_message(message)
         except Exception:
-            logger.exception("%s: handling message %s failed", self.name(), sid)
-            return twiml_text(ERROR_TEXT)
-        self.options.offer(sender, collector.options)
-        return twiml(collector.outgoing, self.max_chars)
+            logger.exception("%s: handling a message failed", self.name())
+            return [Outgoing(text=ERROR_TEXT)]
+        self.options.offer(message.sender_id, collector.options)
+        return collector.outgoing
+
+    async def _reply_later(
+        self, conversation: asyncio.Future[list[Outgoing]], our_number: str, sender: str
+    ) -> None:
+        outgoing = await conversation
+        if sender in self.opt_outs or not our_number or not outgoing:
+            return
+        await self.rest.send(our_number, sender, outgoing, self.max_chars)
 
 
 class TwilioWhatsAppInput(TwilioSMSInput):

@@ -33,11 +33,16 @@ class FakeBot:
         ]
     )
 
+    gate: asyncio.Event | None = None  # "/slow" waits for it
+
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
         out = message.output_channel
         text = message.text or ""
-        if text == "/buttons":
+        if text == "/slow" and self.gate is not None:
+            await self.gate.wait()
+            await out.send_text_message(message.sender_id, "Sorry for the wait: " + "x " * 200)
+        elif text == "/buttons":
             await out.send_text_with_buttons(
                 message.sender_id, "What would you like?", self.buttons
             )

@@ -15,6 +15,7 @@ from twilio.request_validator import RequestValidator
 from channels.twilio_channel import TwilioSMSInput, TwilioWhatsAppInput
 from channels.twilio_channel.channel import ERROR_TEXT, HELP_TEXT, MEDIA_TEXT, STOP_TEXT
 from channels.twilio_channel.config import TwilioConfig
+from tests.channels.fake_twilio_api import fake_twilio_api
 from tests.channels.sanic_server import FakeBot, serve_channel
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -268,3 +269,32 @@ async def test_channel_without_credentials_is_disabled(missing: str) -> None:
 
 def test_config_never_shows_the_token() -> None:
     assert TOKEN not in repr(config_for("twilio_sms"))
+
+
+async def test_a_slow_answer_comes_later_through_the_rest_api() -> None:
+    sid = "AC" + "5" * 32
+    async with fake_twilio_api(sid, TOKEN) as api:
+        config = TwilioConfig(
+            account_sid=sid,
+            auth_token=TOKEN,
+            webhook_url=PUBLIC.format(name="twilio_sms"),
+            reply_within_seconds=0.1,
+            api_base_url=api.base_url,
+        )
+        channel = TwilioSMSInput(config)
+        bot = FakeBot(gate=asyncio.Event())
+        async with (
+            serve_channel(channel, bot) as base,
+            httpx.AsyncClient(base_url=f"{base}/webhooks/twilio_sms/") as client,
+        ):
+            twilio = Twilio(client, bot, config.webhook_url, PHONE)
+            # The gate stays shut until after the webhook answered: the answer can't be ready.
+            assert await twilio.say("/slow", To="+15550009999") == []
+            assert api.sent == []
+            bot.gate.set()
+            await api.wait_for(2)
+    assert {m["From"] for m in api.sent} == {"+15550009999"}
+    assert {m["To"] for m in api.sent} == {PHONE}
+    assert api.sent[0]["Body"].startswith("Sorry for the wait:")
+    assert all(len(m["Body"]) <= 320 for m in api.sent)
+    assert bot.texts == ["/slow"]
