@@ -6,6 +6,7 @@ covering every case. Running it on a database that already has customers does no
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ from bot.seed.data import (
 __all__ = ["DEMO_IDENTITIES", "SeedReport", "seed"]
 
 CHUNK = 5000
+logger = logging.getLogger("bot.seed")
 TICKET_TEXT = {
     "fault": "No dial tone on the landline",
     "sim_replacement": "SIM card damaged",
@@ -152,9 +154,14 @@ def _insert_outages(conn: Connection, now: datetime) -> None:
         )
 
 
+def _finish(conn: Connection) -> None:
+    """Move PostgreSQL's id sequences past the explicit ids; refresh planner statistics."""
+    if conn.dialect.name == "postgresql":
+        _reset_sequences(conn)
+    conn.execute(text("ANALYZE"))
+
+
 def _reset_sequences(conn: Connection) -> None:
-    if conn.dialect.name != "postgresql":
-        return
     for table in TABLES:
         conn.execute(
             text(
@@ -208,8 +215,10 @@ def seed(
             remaining -= batch
             if progress:
                 progress(written)
+            if written % 100_000 < CHUNK:
+                logger.info("seeded %d customers", written)
         with engine.begin() as conn:
-            _reset_sequences(conn)
+            _finish(conn)
     finally:
         engine.dispose()
     return SeedReport(True, written, time.perf_counter() - started, f"Seeded {written} customers.")

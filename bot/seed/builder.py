@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -217,10 +218,45 @@ class RowBuilder:
         count = len(self.rows["customers"])
         for table in TABLES:
             rows = self.rows[table.name]
-            if rows:
+            if not rows:
+                continue
+            if conn.dialect.name == "postgresql":
+                copy_rows(conn, table, rows)
+            else:
                 conn.execute(table.insert(), rows)
-                rows.clear()
+            rows.clear()
         return count
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(money(value))
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY: several times faster than INSERT for millions of rows."""
+    columns = [c.name for c in table.columns]
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_value(row.get(name)) for name in columns))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor = conn.connection.cursor()
+    try:
+        quoted = ", ".join(f'"{name}"' for name in columns)
+        cursor.copy_expert(f'COPY "{table.name}" ({quoted}) FROM STDIN', buffer)
+    finally:
+        cursor.close()
 
 
 def max_ids(conn: Connection) -> dict[str, int]:
