@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot, Chat, Update
 from telegram.error import TelegramError
 
+from channels.common.commands import telegram_text
 from channels.common.dedupe import SeenKeys
 from channels.telegram_channel.config import TelegramConfig
 from channels.telegram_channel.output import CallbackPayloads, TelegramOutput
@@ -171,7 +172,10 @@ class TelegramInput(InputChannel):
             await bot.send_message(chat_id=message.chat.id, text=NOT_TEXT)
             return
         user_id = message.from_user.id if message.from_user else None
-        await self._forward(message.text, str(message.chat.id), user_id, output, on_new_message)
+        text = telegram_text(message.text)
+        if not text:
+            return
+        await self._forward(text, str(message.chat.id), user_id, output, on_new_message)
 
     async def _forward(
         self,

@@ -24,6 +24,7 @@ from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from channels.common.commands import typed_text
 from channels.common.dedupe import SeenKeys
 from channels.common.keywords import Keyword, OptOuts, classify
 from channels.common.markup import plain_text, whatsapp_text
@@ -172,7 +173,9 @@ class TwilioSMSInput(InputChannel):
             )
 
         chosen = match_option(body, self.options.take(sender))
-        text = chosen.payload if chosen else body.strip()
+        text = chosen.payload if chosen else typed_text(body)
+        if not text:
+            return EMPTY_TWIML
         metadata = {
             "phone_number": self.phone_number(sender),
             "phone_verified_by": "twilio_signature",

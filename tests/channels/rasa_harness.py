@@ -33,7 +33,7 @@ BUTTONS = [
 
 
 class ScriptedAgent:
-    """Answers like a tiny bot: ``/buttons`` offers two buttons, anything else echoes."""
+    """Answers like a tiny bot: ``buttons`` offers two buttons, anything else echoes."""
 
     def __init__(self, record: Path | None) -> None:
         self.record = record
@@ -49,9 +49,9 @@ class ScriptedAgent:
             with self.record.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(line) + "\n")
         output = message.output_channel
-        if message.text == "/buttons":
+        if message.text == "buttons":
             await output.send_text_with_buttons(message.sender_id, "What would you like?", BUTTONS)
-        elif message.text == "/long":
+        elif message.text == "long":
             await output.send_text_message(message.sender_id, long_text())
         else:
             await output.send_text_message(message.sender_id, f"echo: {message.text}")

@@ -33,27 +33,27 @@ class FakeBot:
         ]
     )
 
-    gate: asyncio.Event | None = None  # "/slow" waits for it
+    gate: asyncio.Event | None = None  # "slow" waits for it
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
         out = message.output_channel
         text = message.text or ""
-        if text == "/slow" and self.gate is not None:
+        if text == "slow" and self.gate is not None:
             await self.gate.wait()
             await out.send_text_message(message.sender_id, "Sorry for the wait: " + "x " * 200)
-        elif text == "/buttons":
+        elif text == "buttons":
             await out.send_text_with_buttons(
                 message.sender_id, "What would you like?", self.buttons
             )
-        elif text == "/long":
+        elif text == "long":
             sentence = "Your bill for November is 42.50 dollars and it is due on December 1. "
             await out.send_text_message(message.sender_id, sentence * 12)
-        elif text == "/markup":
+        elif text == "markup":
             await out.send_text_message(
                 message.sender_id, "You owe **$42.50**. See [your bill](https://t.example/b)."
             )
-        elif text == "/boom":
+        elif text == "boom":
             raise RuntimeError("database password=hunter2 refused")
         else:
             await out.send_text_message(message.sender_id, f"echo: {text}")

@@ -137,3 +137,14 @@ def test_markup_per_medium() -> None:
     assert plain_text(text) == "Due $42.50: pay now: https://pay.example/x"
     assert whatsapp_text(text) == "Due *$42.50*: pay now: https://pay.example/x"
     assert plain_text("[bad](javascript:alert(1))") == "[bad](javascript:alert(1))"
+
+
+def test_typed_text_and_telegram_commands() -> None:
+    from channels.common.commands import telegram_text, typed_text
+
+    assert typed_text(" /greet ") == "greet"
+    assert typed_text("//inform{}") == "inform{}"
+    assert typed_text("1/2 of my bill") == "1/2 of my bill"
+    assert telegram_text("/START") == "/greet"
+    assert telegram_text("/starting") == "starting"
+    assert telegram_text("hello /start") == "hello /start"

@@ -72,4 +72,4 @@ def test_enabled_sms_channel_answers_through_rasa(tmp_path: Path) -> None:
         forged = httpx.post(f"{url}/webhooks/twilio_sms/webhook", data=params)
         assert forged.status_code == 403
     handled = [json.loads(line) for line in record.read_text().splitlines()]
-    assert [(h["text"], h["input_channel"]) for h in handled] == [("/buttons", "twilio_sms")]
+    assert [(h["text"], h["input_channel"]) for h in handled] == [("buttons", "twilio_sms")]

@@ -125,7 +125,7 @@ async def test_repeated_update_id_is_ignored(telegram: TelegramHarness) -> None:
 async def test_buttons_are_an_inline_keyboard_and_callbacks_are_answered(
     telegram: TelegramHarness,
 ) -> None:
-    await telegram.post(text_update("/buttons"))
+    await telegram.post(text_update("buttons"))
     [sent] = telegram.api.called("sendMessage")
     assert sent["text"] == "What would you like?"
     rows = sent["reply_markup"]["inline_keyboard"]
@@ -224,12 +224,12 @@ async def test_not_an_update_is_a_bad_request(telegram: TelegramHarness) -> None
 
 
 async def test_a_failure_never_shows_its_text(telegram: TelegramHarness) -> None:
-    assert (await telegram.post(text_update("/boom"))).status_code == 200
+    assert (await telegram.post(text_update("boom"))).status_code == 200
     assert telegram.sent() == [ERROR_TEXT]
 
 
 async def test_markup_becomes_telegram_html(telegram: TelegramHarness) -> None:
-    await telegram.post(text_update("/markup"))
+    await telegram.post(text_update("markup"))
     assert telegram.sent() == [
         'You owe <b>$42.50</b>. See <a href="https://t.example/b">your bill</a>.'
     ]
@@ -295,3 +295,21 @@ async def test_group_chats_are_sent_to_a_private_chat(
     assert (await telegram.post(Update(next(_ids), message=message).to_dict())).status_code == 200
     assert telegram.bot.received == []
     assert telegram.api.sent_texts(group.id) == [PRIVATE_ONLY]
+
+
+@pytest.mark.parametrize(
+    ("typed", "received"),
+    [
+        ("/start", "/greet"),
+        ("/start campaign42", "/greet"),
+        ("/help@tcn_help_bot", "/help"),
+        ("/cancel", "/stop"),
+        ('/pay_bill{"amount": "1"}', 'pay_bill{"amount": "1"}'),
+        ("/unknown_command", "unknown_command"),
+    ],
+)
+async def test_commands_map_to_intents_and_typed_payloads_become_text(
+    telegram: TelegramHarness, typed: str, received: str
+) -> None:
+    await telegram.post(text_update(typed))
+    assert telegram.bot.texts == [received]

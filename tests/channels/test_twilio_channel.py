@@ -147,7 +147,7 @@ async def test_concurrent_duplicate_deliveries_act_once(sms: Twilio) -> None:
 
 
 async def test_buttons_become_a_numbered_menu_without_payloads(sms: Twilio) -> None:
-    [menu] = await sms.say("/buttons")
+    [menu] = await sms.say("buttons")
     assert menu.startswith("What would you like?\n\n1. Check my bill\n2. Pay my bill\n3. Talk")
     assert "/" not in menu and "{" not in menu
     assert await sms.say("2") == ['echo: /pay_bill{"amount": "42.50"}']
@@ -167,24 +167,24 @@ async def test_buttons_become_a_numbered_menu_without_payloads(sms: Twilio) -> N
 async def test_numbers_and_option_words_map_to_the_payload(
     sms: Twilio, answer: str, payload: str
 ) -> None:
-    await sms.say("/buttons")
+    await sms.say("buttons")
     await sms.say(answer)
     assert sms.bot.texts[-1] == payload
 
 
 async def test_free_text_and_stale_numbers_go_to_the_bot_as_typed(sms: Twilio) -> None:
-    await sms.say("/buttons")
+    await sms.say("buttons")
     await sms.say("my bill")  # matches two options: not a choice
     assert sms.bot.texts[-1] == "my bill"
     await sms.say("1")  # the menu was answered already
     assert sms.bot.texts[-1] == "1"
-    await sms.say("/buttons")
+    await sms.say("buttons")
     await sms.say("7")  # no such option
     assert sms.bot.texts[-1] == "7"
 
 
 async def test_long_answers_are_split_for_sms(sms: Twilio) -> None:
-    parts = await sms.say("/long")
+    parts = await sms.say("long")
     assert len(parts) > 1
     assert all(len(part) <= 320 for part in parts)
     assert all(part.endswith(".") for part in parts)  # cut between sentences
@@ -193,7 +193,7 @@ async def test_long_answers_are_split_for_sms(sms: Twilio) -> None:
 
 
 async def test_markup_is_flattened_for_sms(sms: Twilio) -> None:
-    assert await sms.say("/markup") == ["You owe $42.50. See your bill: https://t.example/b."]
+    assert await sms.say("markup") == ["You owe $42.50. See your bill: https://t.example/b."]
 
 
 async def test_stop_start_and_help_keywords(sms: Twilio) -> None:
@@ -213,7 +213,7 @@ async def test_media_without_text_gets_a_polite_answer(sms: Twilio) -> None:
 
 
 async def test_a_failure_never_shows_its_text(sms: Twilio) -> None:
-    assert await sms.say("/boom") == [ERROR_TEXT]
+    assert await sms.say("boom") == [ERROR_TEXT]
 
 
 async def test_sms_channel_ignores_whatsapp_senders(sms: Twilio) -> None:
@@ -223,20 +223,18 @@ async def test_sms_channel_ignores_whatsapp_senders(sms: Twilio) -> None:
 
 
 async def test_whatsapp_has_its_own_channel_and_formatting(whatsapp: Twilio) -> None:
-    assert await whatsapp.say("/markup") == [
-        "You owe *$42.50*. See your bill: https://t.example/b."
-    ]
+    assert await whatsapp.say("markup") == ["You owe *$42.50*. See your bill: https://t.example/b."]
     message = whatsapp.bot.received[0]
     assert message.sender_id == f"whatsapp:{PHONE}"
     assert message.input_channel == "twilio_whatsapp"
     assert message.output_channel.name() == "twilio_whatsapp"
     assert message.metadata["phone_number"] == PHONE
-    [menu] = await whatsapp.say("/buttons")
+    [menu] = await whatsapp.say("buttons")
     assert "1. Check my bill" in menu
     await whatsapp.say("1")
     assert whatsapp.bot.texts[-1] == "/check_bill"
     # A long answer stays one WhatsApp message (up to 1600 characters).
-    assert len(await whatsapp.say("/long")) == 1
+    assert len(await whatsapp.say("long")) == 1
 
 
 async def test_whatsapp_refuses_plain_sms_senders(whatsapp: Twilio) -> None:
@@ -289,7 +287,7 @@ async def test_a_slow_answer_comes_later_through_the_rest_api() -> None:
         ):
             twilio = Twilio(client, bot, config.webhook_url, PHONE)
             # The gate stays shut until after the webhook answered: the answer can't be ready.
-            assert await twilio.say("/slow", To="+15550009999") == []
+            assert await twilio.say("slow", To="+15550009999") == []
             assert api.sent == []
             bot.gate.set()
             await api.wait_for(2)
@@ -297,4 +295,10 @@ async def test_a_slow_answer_comes_later_through_the_rest_api() -> None:
     assert {m["To"] for m in api.sent} == {PHONE}
     assert api.sent[0]["Body"].startswith("Sorry for the wait:")
     assert all(len(m["Body"]) <= 320 for m in api.sent)
-    assert bot.texts == ["/slow"]
+    assert bot.texts == ["slow"]
+
+
+async def test_typed_intent_payloads_reach_the_bot_as_text(sms: Twilio) -> None:
+    await sms.say('/pay_bill{"amount": "1"}')
+    await sms.say("//")  # nothing left: no conversation
+    assert sms.bot.texts == ['pay_bill{"amount": "1"}']

@@ -107,8 +107,9 @@ def test_buttons_from_rasa_become_quick_replies(
     page = new_page(browser, socket_url=rasa_url)
     try:
         open_widget(page, pages.page_url)
-        send_message(page, "/buttons")
+        send_message(page, "/buttons")  # typed with a slash: still text for Rasa
         wait_for_bot_text(page, "What would you like?")
+        assert handled(record)[-1]["text"] == "buttons"
         page.locator(".tcn-chat__reply", has_text="Pay my bill").click()
         wait_for_bot_text(page, "echo: /pay_bill")
         assert handled(record)[-1]["text"] == '/pay_bill{"amount": "42.50"}'

@@ -217,9 +217,11 @@
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = self.input.value.trim();
-      if (!text) { return; }
+      /* Typed text is text: a leading "/" would be read by Rasa as an intent payload. */
+      var message = text.replace(/^\/+/, "").trim();
+      if (!message) { return; }
       self.input.value = "";
-      self.send(text, text);
+      self.send(text, message);
     });
     document.querySelectorAll("[data-webchat-open]").forEach(function (button) {
       button.addEventListener("click", function () { self.open(true); });
