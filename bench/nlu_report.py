@@ -72,14 +72,31 @@ class Prediction:
 # ---------------------------------------------------------------- data and models
 
 
-def load_dev(path: Path) -> list[tuple[str, str]]:
-    rows = []
+def load_dev(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """The dev rows as (text, intent) and, aligned, each row's ``source/source_label``."""
+    rows, sources = [], []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
                 row = json.loads(line)
                 rows.append((str(row["text"]), str(row["intent"])))
-    return rows
+                sources.append(f"{row.get('source')}/{row.get('source_label')}")
+    return rows, sources
+
+
+def by_source(
+    preds: Sequence[Prediction], labels: Sequence[str], sources: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Aggregate correctness per dev source label (rejection rule for out-of-scope rows)."""
+    totals: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    for pred, label, source in zip(preds, labels, sources, strict=True):
+        key = f"{pred.gold} <- {source}"
+        totals[key] += 1
+        ok = label in REJECTIONS if pred.gold == "out_of_scope" else label == pred.gold
+        correct[key] += int(ok)
+    return {key: {"rows": totals[key], "correct": correct[key] / totals[key]}
+            for key in sorted(totals)}
 
 
 def _quiet_logging() -> None:
@@ -260,8 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 model, seconds = train_model(args.config, args.data, work, "full")
                 report["full_nlu_train_seconds"] = round(seconds, 1)
                 print(f"\n== NLU model trained on all of {args.data} in {seconds:.0f} s")
-            dev_preds = predict(model, load_dev(args.dev))
-            dev = dev_scores(dev_preds, [p.predicted for p in dev_preds])
+            dev_rows, dev_sources = load_dev(args.dev)
+            dev_preds = predict(model, dev_rows)
+            dev_labels = [p.predicted for p in dev_preds]
+            dev = dev_scores(dev_preds, dev_labels)
+            dev["by_source"] = by_source(dev_preds, dev_labels, dev_sources)
             dev["sweep"] = sweep(dev_preds, dev_scores, args.ambiguity)
             report["dev"] = dev
             print(f"\n== external dev set {args.dev.name}: in-scope accuracy "
@@ -270,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{dev['false_accept_rate']:.1%} ({dev['oos_rows']} rows) "
                   f"-> {dev['false_accept_to']}")
             print_table("per intent (dev)", dev["per_intent"])
+            print("\ncorrect per dev source label:")
+            for key, row in dev["by_source"].items():
+                print(f"  {key:58} {row['rows']:>4} {row['correct']:6.1%}")
             print("\nfallback threshold sweep (dev, offline):")
             for row in dev["sweep"]:
                 print(f"  threshold {row['threshold']:.2f}: in-scope {row['in_scope_accuracy']:.1%}"
