@@ -20,6 +20,7 @@ from tests.channels.browser import (
     wait_for_bot_text,
 )
 from tests.channels.fake_rasa_socketio import FakeRasaSocketIO
+from tests.channels.sanic_server import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -204,5 +205,21 @@ def test_an_old_transcript_is_not_shown_again(browser: Browser, server: FakeRasa
         expect(page.locator(".tcn-chat__status")).to_have_text("Online")
         expect(page.locator(".tcn-chat__msg")).to_have_count(0)
         expect(page.locator(".tcn-chat__intro")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+def test_unreachable_assistant_is_announced_and_messages_wait(
+    browser: Browser, server: FakeRasaSocketIO
+) -> None:
+    closed = free_port()  # nothing listens there
+    page = new_page(browser, socket_url=f"http://127.0.0.1:{closed}")
+    try:
+        page.goto(server.page_url)
+        page.locator(".tcn-chat__launcher").click()
+        expect(page.locator(".tcn-chat__status")).to_have_text("Offline", timeout=30_000)
+        expect(page.get_by_role("status")).to_contain_text("can't reach the assistant")
+        send_message(page, "are you there?")
+        assert server.user_messages == []
     finally:
         page.context.close()
