@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.settings import Settings, get_settings
 
@@ -83,6 +85,24 @@ def _web_assets(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.analytics.cli import report_main
+
+    return report_main(settings, args.quarter, args.out)
+
+
+def _demo_conversations(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.analytics.cli import demo_main
+
+    return demo_main(settings, args.quarter, args.conversations)
+
+
+def _quarter(value: str) -> str:
+    if not re.fullmatch(r"\d{4}Q[1-4]", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a quarter like 2025Q1")
+    return value
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.launcher import run
 
@@ -100,6 +120,9 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "story-test": ("rasa test on the end-to-end test stories", _story_test),
     "web-assets": ("install the web widget's JavaScript assets", _web_assets),
     "run": ("start backend, action server and Rasa server on localhost", _run),
+    "report": ("write the quarterly performance report (HTML)", _report),
+    "demo-conversations": ("generate a realistic quarter of demo conversation events",
+                           _demo_conversations),
 }
 
 
@@ -111,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "seed":
             command.add_argument("--customers", type=int, default=None,
                                  help="how many customers (default: a few hundred; max 2,000,000)")
+        if name in ("report", "demo-conversations"):
+            command.add_argument("--quarter", type=_quarter, required=True,
+                                 help="the quarter, e.g. 2025Q1")
+        if name == "report":
+            command.add_argument("--out", type=Path, default=None, help="where to write the HTML")
+        if name == "demo-conversations":
+            command.add_argument("--conversations", type=int, default=5000)
         if name == "train":
             command.add_argument("--force", action="store_true", help="train even if up to date")
     return parser

@@ -7,8 +7,16 @@ from bot.cli import COMMANDS, build_parser, main
 
 def test_every_command_has_help() -> None:
     parser = build_parser()
+    extra = {"seed": ["--customers", "5"], "report": ["--quarter", "2025Q1"],
+             "demo-conversations": ["--quarter", "2025Q1"]}
     for name in COMMANDS:
-        assert parser.parse_args([name] if name != "seed" else [name, "--customers", "5"])
+        assert parser.parse_args([name, *extra.get(name, [])])
+
+
+def test_quarter_must_look_like_a_quarter(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "--quarter", "2025-Q5"])
+    assert "is not a quarter like 2025Q1" in capsys.readouterr().err
 
 
 def test_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
