@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import CustomerAction, ask_rating
-from actions.formatting import day, money
+from actions.formatting import day, money, number
 from actions.forms import TaskForm
 from actions.models import Plan, Session, UsageItem
 
@@ -31,15 +31,12 @@ def plan_text(plan: Plan) -> str:
 def usage_line(label: str, item: Optional[UsageItem]) -> Optional[str]:
     if item is None:
         return None
-    used = item.used.normalize() if item.used == item.used.to_integral() else item.used
+    used = number(item.used)
     if item.allowance is None:
         return f"- {label}: {used} {item.unit} used (unlimited)"
-    left = max(item.allowance - item.used, Decimal("0"))
-    left_text = left.normalize() if left == left.to_integral() else left
-    return (
-        f"- {label}: {used} of {item.allowance.normalize()} {item.unit} used, "
-        f"{left_text} {item.unit} left"
-    )
+    left = number(max(item.allowance - item.used, Decimal("0")))
+    allowance = number(item.allowance)
+    return f"- {label}: {used} of {allowance} {item.unit} used, {left} {item.unit} left"
 
 
 class ValidateAccountOverviewForm(TaskForm):

@@ -25,3 +25,9 @@ def day(value: Optional[date]) -> str:
 
 def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{count} {singular if count == 1 else plural_form}"
+
+
+def number(value: Decimal) -> str:
+    """A plain number without exponent or trailing zeros: 20, 4.5, 120."""
+    text = format(value.normalize(), "f")
+    return text

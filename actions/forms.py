@@ -109,3 +109,41 @@ def option_index(text: str, count: int) -> Optional[int]:
         if number is not None and 1 <= number <= count:
             return number - 1
     return None
+
+
+TASK_LABELS = {
+    "check_bill_form": "checking your bill",
+    "explain_bill_form": "explaining your bill",
+    "pay_bill_form": "your payment",
+    "payment_history_form": "your payment history",
+    "payment_arrangement_form": "your payment arrangement",
+    "account_overview_form": "your account overview",
+    "data_usage_form": "your usage",
+    "change_plan_form": "changing your plan",
+    "update_contact_form": "updating your contact details",
+    "check_outage_form": "the outage check",
+    "report_problem_form": "reporting your problem",
+    "request_service_form": "your service request",
+    "check_ticket_status_form": "your ticket status",
+    "cancel_ticket_form": "cancelling your ticket",
+    "human_handoff_form": "reaching a person",
+}
+
+
+class ActionSwitchTask(Action):
+    """Another task asked for inside a form: pause this one (nothing changed), offer it later.
+
+    A verification in progress is kept, so the new task continues with the same code.
+    """
+
+    def name(self) -> str:
+        return "action_switch_task"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        paused = str((tracker.active_loop or {}).get("name") or "")
+        dispatcher.utter_message(
+            response="utter_task_switched", paused=TASK_LABELS.get(paused, "what we were doing")
+        )
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_task_slots()]

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
-AMOUNT_RE = re.compile(r"(?<![\d.])\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?![\d])")
+AMOUNT_RE = re.compile(r"(?<![\d.])\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d|\.\d)")
 CARD_RE = re.compile(r"(?:\d[ -]?){13,19}")
 FULL_WORDS = re.compile(r"\b(full|all|everything|whole|total|entire|balance|in full)\b", re.I)
 

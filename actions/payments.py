@@ -55,6 +55,24 @@ class ValidatePayBillForm(TaskForm):
     def name(self) -> str:
         return "validate_pay_bill_form"
 
+    async def task_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        own = [slot for slot in domain_slots if slot not in ("identifier", "otp_code")]
+        if tracker.get_slot("payment_amount"):
+            return own
+        session = await self.verified_session(tracker)
+        if session is None:
+            return own
+        try:
+            bill = await self.client.current_bill(session.token)
+        except BackendError:
+            return own
+        if bill is None or bill.amount_due <= 0:
+            return []  # nothing to pay: the submit action says so
+        return own
+
     async def extract_payment_amount(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -217,7 +235,10 @@ class ActionPayBill(CustomerAction):
     ) -> list[dict[str, Any]]:
         raw_amount = tracker.get_slot("payment_amount")
         method_id = tracker.get_slot("payment_method")
-        if tracker.get_slot("confirm") is not True or not raw_amount or not method_id:
+        if not raw_amount:
+            dispatcher.utter_message(response="utter_nothing_to_pay")
+            return clear_task_slots()
+        if tracker.get_slot("confirm") is not True or not method_id:
             dispatcher.utter_message(response="utter_task_stopped")
             return clear_task_slots()
         amount = Decimal(str(raw_amount))

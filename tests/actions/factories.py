@@ -13,7 +13,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.client import BackendClient
 from actions.errors import BackendError, BackendUnavailable, NotVerified
-from actions.models import Bill, CustomerRef, Session, Verification
+from actions.models import (
+    Account,
+    Arrangement,
+    Bill,
+    CustomerRef,
+    Eligibility,
+    Payment,
+    PaymentLink,
+    PaymentMethod,
+    Plan,
+    PlanChange,
+    PlanQuote,
+    ServiceRequest,
+    Session,
+    Verification,
+)
 from actions.settings import ActionSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,6 +117,67 @@ def bill(amount_due: str = "42.50", total: str = "42.50", status: str = "open") 
     )
 
 
+def plan(code: str, name: str, price: str, data_gb: Optional[int] = 20) -> Plan:
+    return Plan(code=code, name=name, kind="plan", monthly_price=Decimal(price), currency="USD",
+                data_gb=data_gb, minutes=None, texts=None)
+
+
+def account(postcode: str = "20500", plan_code: str = "plus20") -> Account:
+    plans = {p.code: p for p in default_plans()}
+    return Account(
+        account_number="AC10000001", first_name="Ada", name="Ada Lovelace",
+        phone="+12025550101", email="ada@example.com", address="1 Main St",
+        postcode=postcode, status="active", plan=plans[plan_code],
+        contract_end_date=date(2027, 6, 30),
+    )
+
+
+def default_plans() -> list[Plan]:
+    return [
+        plan("basic5", "Basic 5GB", "20.00", 5),
+        plan("plus20", "Plus 20GB", "35.00", 20),
+        plan("unlimited", "Unlimited", "50.00", None),
+        plan("unlimited_max", "Unlimited Max", "65.00", None),
+    ]
+
+
+def ticket(
+    reference: str = "SR-100234", status: str = "open", category: str = "fault"
+) -> ServiceRequest:
+    return ServiceRequest(
+        reference=reference, category=category, status=status, description="x",
+        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc),
+    )
+
+
+def default_answers() -> dict[str, Any]:
+    return {
+        "account": account(),
+        "plans": default_plans(),
+        "payment_methods": [
+            PaymentMethod(id="7", brand="Visa", last4="4242", is_default=True),
+            PaymentMethod(id="8", brand="Mastercard", last4="4444"),
+        ],
+        "pay": Payment(reference="PAY-1", amount=Decimal("42.50"), status="succeeded"),
+        "payment_link": PaymentLink(url="http://127.0.0.1:8000/pay/abc"),
+        "payments": [],
+        "service_requests": [ticket()],
+        "service_request": ticket(),
+        "create_service_request": ticket("SR-100999"),
+        "cancel_service_request": ticket(status="cancelled"),
+        "outages": [],
+        "update_contact": account(),
+        "arrangement_eligibility": Eligibility(eligible=True),
+        "create_arrangement": Arrangement(reference="AR-1", kind="extension"),
+        "plan_quote": PlanQuote(
+            plan=plan("unlimited", "Unlimited", "50.00", None),
+            current_monthly_price=Decimal("35.00"), new_monthly_price=Decimal("50.00"),
+            difference=Decimal("15.00"), effective_date=date(2026, 12, 1),
+        ),
+        "change_plan": PlanChange(reference="PC-1", effective_date=date(2026, 12, 1)),
+    }
+
+
 def unavailable() -> BackendUnavailable:
     return BackendUnavailable("timeout")
 
@@ -123,6 +199,7 @@ class FakeBackend(BackendClient):
         )
         self.bill: Optional[Bill] = bill()
         self.fail: dict[str, Exception] = {}
+        self.answers: dict[str, Any] = default_answers()
 
     def _maybe_fail(self, call: str) -> None:
         if call in self.fail:
@@ -155,8 +232,92 @@ class FakeBackend(BackendClient):
         self.calls.append(("store_feedback", token, rating, task, channel))
         self._maybe_fail("store_feedback")
 
+    # Every other endpoint: recorded, may fail, answers from ``self.answers[name]``.
+    def _answer(self, name: str, *args: Any) -> Any:
+        self.calls.append((name, *args))
+        self._maybe_fail(name)
+        return self.answers[name]
+
+    async def bills(self, token: str) -> Any:
+        return self._answer("bills", token)
+
+    async def bill_comparison(self, token: str, bill_id: str) -> Any:
+        return self._answer("bill_comparison", token, bill_id)
+
+    async def account(self, token: str) -> Any:
+        return self._answer("account", token)
+
+    async def usage(self, token: str) -> Any:
+        return self._answer("usage", token)
+
+    async def update_contact(self, token: str, changes: dict[str, str]) -> Any:
+        return self._answer("update_contact", token, changes)
+
+    async def plans(self, token: str) -> Any:
+        return self._answer("plans", token)
+
+    async def plan_quote(self, token: str, plan_code: str) -> Any:
+        return self._answer("plan_quote", token, plan_code)
+
+    async def change_plan(self, token: str, plan_code: str, idempotency_key: str) -> Any:
+        return self._answer("change_plan", token, plan_code, idempotency_key)
+
+    async def payment_methods(self, token: str) -> Any:
+        return self._answer("payment_methods", token)
+
+    async def payments(self, token: str) -> Any:
+        return self._answer("payments", token)
+
+    async def pay(
+        self, token: str, amount: Decimal, payment_method_id: str, idempotency_key: str
+    ) -> Any:
+        return self._answer("pay", token, amount, payment_method_id, idempotency_key)
+
+    async def payment_link(self, token: str, amount: Decimal) -> Any:
+        return self._answer("payment_link", token, amount)
+
+    async def arrangement_eligibility(self, token: str, request: dict[str, Any]) -> Any:
+        return self._answer("arrangement_eligibility", token, request)
+
+    async def create_arrangement(
+        self, token: str, request: dict[str, Any], idempotency_key: str
+    ) -> Any:
+        return self._answer("create_arrangement", token, request, idempotency_key)
+
+    async def outages(self, postcode: str) -> Any:
+        return self._answer("outages", postcode)
+
+    async def create_service_request(
+        self, token: str, request: dict[str, Any], idempotency_key: str
+    ) -> Any:
+        return self._answer("create_service_request", token, request, idempotency_key)
+
+    async def service_requests(self, token: str) -> Any:
+        return self._answer("service_requests", token)
+
+    async def service_request(self, token: str, reference: str) -> Any:
+        return self._answer("service_request", token, reference)
+
+    async def cancel_service_request(self, token: str, reference: str) -> Any:
+        return self._answer("cancel_service_request", token, reference)
+
     def called(self, name: str) -> list[tuple[Any, ...]]:
         return [call for call in self.calls if call[0] == name]
 
 
 __all__ = ["NotVerified"]
+
+
+async def run(
+    action: Any, **tracker_args: Any
+) -> tuple[list[dict[str, Any]], CollectingDispatcher]:
+    """Run an action or form validation action through ``run()``; events and dispatcher."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(**tracker_args)
+    events = await action.run(dispatcher, tracker, load_domain())
+    return events, dispatcher
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last value each SlotSet gives, by slot name."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

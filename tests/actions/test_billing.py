@@ -96,3 +96,77 @@ async def test_unexpected_backend_error_is_not_shown_raw() -> None:
     assert events == []
     assert responses(dispatcher) == ["utter_backend_error"]
     assert "internal detail" not in str(dispatcher.messages)
+
+
+def comparison(lines: list[dict], total_difference: str) -> object:
+    from actions.models import BillComparison
+
+    summary = {"bill_id": "b-1", "total": "47.50", "amount_due": "47.50"}
+    return BillComparison.parse_obj({
+        "bill": summary,
+        "previous_bill": {**summary, "bill_id": "b-0", "total": "35.00"},
+        "total_difference": total_difference,
+        "currency": "USD",
+        "lines": lines,
+    })
+
+
+async def test_explain_bill_lists_what_changed_in_plain_words() -> None:
+    from actions.billing import ActionExplainBill
+
+    backend = FakeBackend(verified=True)
+    backend.answers["bill_comparison"] = comparison([
+        {"description": "Plus 20GB plan", "previous_amount": "35.00", "current_amount": "35.00",
+         "difference": "0.00", "change": "unchanged"},
+        {"description": "International calls", "previous_amount": "0.00",
+         "current_amount": "12.50", "difference": "12.50", "change": "added"},
+        {"description": "Late fee", "previous_amount": "5.00", "current_amount": "0.00",
+         "difference": "-5.00", "change": "removed"},
+        {"description": "Taxes", "previous_amount": "3.00", "current_amount": "8.00",
+         "difference": "5.00", "change": "changed"},
+    ], "12.50")
+    dispatcher = CollectingDispatcher()
+    events = await ActionExplainBill(client=backend).run(
+        dispatcher, make_tracker(text="why is my bill higher", intent="explain_bill"),
+        load_domain(),
+    )
+    assert backend.called("bill_comparison") == [("bill_comparison", "tok-1", "b-1")]
+    assert responses(dispatcher) == ["utter_bill_explained", "utter_ask_rating"]
+    answer = message(dispatcher)
+    assert (answer["direction"], answer["difference"], answer["previous"]) == (
+        "more", "$12.50", "$35.00"
+    )
+    assert answer["changes"] == (
+        "- New: International calls, $12.50\n"
+        "- No longer charged: Late fee (was $5.00)\n"
+        "- Taxes: $3.00 → $8.00 (up $5.00)"
+    )
+    assert events == [SlotSet("last_task", "explain_bill"), SlotSet("awaiting_rating", True)]
+
+
+async def test_first_bill_is_listed_line_by_line() -> None:
+    from actions.billing import ActionExplainBill
+    from actions.models import BillLine
+
+    backend = FakeBackend(verified=True)
+    backend.answers["bill_comparison"] = None
+    backend.bill = bill()
+    backend.bill.lines = [BillLine(description="Plus 20GB plan", amount="35.00")]
+    dispatcher = CollectingDispatcher()
+    await ActionExplainBill(client=backend).run(
+        dispatcher, make_tracker(text="explain my bill", intent="explain_bill"), load_domain()
+    )
+    assert responses(dispatcher) == ["utter_first_bill_lines", "utter_ask_rating"]
+    assert message(dispatcher)["lines"] == "- Plus 20GB plan: $35.00"
+
+
+async def test_unchanged_bill() -> None:
+    from actions.billing import ActionExplainBill
+
+    backend = FakeBackend(verified=True)
+    backend.answers["bill_comparison"] = comparison([], "0.00")
+    dispatcher = CollectingDispatcher()
+    await ActionExplainBill(client=backend).run(
+        dispatcher, make_tracker(text="explain my bill", intent="explain_bill"), load_domain()
+    )
+    assert responses(dispatcher) == ["utter_bill_unchanged", "utter_ask_rating"]

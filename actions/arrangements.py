@@ -1,0 +1,212 @@
+"""Payment arrangement: more time or instalments, eligibility explained, confirmation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import CustomerAction, ask_rating
+from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
+from actions.dates_input import parse_date
+from actions.errors import BackendError, BackendUnavailable
+from actions.formatting import day
+from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, reject
+from actions.models import Session
+
+MIN_INSTALMENTS, MAX_INSTALMENTS = 2, 6
+REFUSAL_RESPONSES = {
+    "overdue_too_long": "utter_arrangement_refused_overdue",
+    "active_arrangement": "utter_arrangement_refused_existing",
+    "arrangement_exists": "utter_arrangement_refused_existing",
+    "too_far": "utter_arrangement_refused_too_far",
+    "extension_too_long": "utter_arrangement_refused_too_far",
+    "nothing_due": "utter_nothing_to_pay",
+    "no_bill": "utter_nothing_to_pay",
+}
+
+
+def kind_from_text(text: str) -> Optional[str]:
+    lowered = text.lower()
+    if re.search(r"instal|split|parts|monthly payments|spread", lowered):
+        return "instalments"
+    if re.search(r"extension|more time|later|extend|next week|delay|postpone", lowered):
+        return "extension"
+    if re.search(r"\b1\b|first", lowered):
+        return "extension"
+    if re.search(r"\b2\b|second", lowered):
+        return "instalments"
+    return None
+
+
+def instalments_from_text(text: str) -> Optional[int]:
+    words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    match = re.search(r"\b(\d{1,2})\b", text)
+    if match:
+        return int(match.group(1))
+    return next((n for w, n in words.items() if re.search(rf"\b{w}\b", text.lower())), None)
+
+
+def arrangement_request(tracker: Tracker) -> dict[str, Any]:
+    kind = str(tracker.get_slot("arrangement_kind"))
+    detail = str(tracker.get_slot("arrangement_detail"))
+    if kind == "extension":
+        return {"kind": "extension", "extend_to": detail}
+    return {"kind": "instalments", "instalments": int(detail)}
+
+
+def describe(request: dict[str, Any]) -> str:
+    if request["kind"] == "extension":
+        return f"more time to pay, until {day(date.fromisoformat(request['extend_to']))}"
+    return f"your balance split into {request['instalments']} monthly instalments"
+
+
+class ValidatePaymentArrangementForm(TaskForm):
+    today: Callable[[], date] = staticmethod(date.today)
+
+    def name(self) -> str:
+        return "validate_payment_arrangement_form"
+
+    async def extract_arrangement_kind(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("arrangement_kind"):
+            return {}
+        requested = tracker.get_slot("requested_slot")
+        intent = latest_intent(tracker)
+        text = latest_text(tracker)
+        if intent == "payment_arrangement" and requested != "arrangement_kind":
+            found = kind_from_text(text) if re.search(r"[a-z]", text.lower()) else None
+            return {"arrangement_kind": found} if found else {}
+        if requested == "arrangement_kind" and intent not in NOT_AN_ANSWER:
+            return {"arrangement_kind": text}
+        return {}
+
+    async def validate_arrangement_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        kind = value if value in ("extension", "instalments") else kind_from_text(str(value))
+        if kind is None:
+            return reject("arrangement_kind", dispatcher, tracker, "utter_arrangement_kind_invalid")
+        return accepted("arrangement_kind", kind)
+
+    async def extract_arrangement_detail(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "arrangement_detail":
+            return {}
+        text = entity_value(tracker, "date") or latest_text(tracker)
+        readable = parse_date(text, self.today()) or instalments_from_text(text)
+        if readable is None and latest_intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        return {"arrangement_detail": text}
+
+    async def validate_arrangement_detail(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        kind = tracker.get_slot("arrangement_kind")
+        request: dict[str, Any]
+        if kind == "extension":
+            when = parse_date(str(value), self.today())
+            if when is None or when <= self.today():
+                return reject("arrangement_detail", dispatcher, tracker, "utter_date_invalid")
+            request = {"kind": "extension", "extend_to": when.isoformat()}
+            stored = when.isoformat()
+        else:
+            count = instalments_from_text(str(value))
+            if count is None or not MIN_INSTALMENTS <= count <= MAX_INSTALMENTS:
+                return reject(
+                    "arrangement_detail", dispatcher, tracker, "utter_instalments_invalid"
+                )
+            request = {"kind": "instalments", "instalments": count}
+            stored = str(count)
+        session = await self.verified_session(tracker)
+        try:
+            if session is None:
+                raise BackendUnavailable("no session")
+            eligibility = await self.client.arrangement_eligibility(session.token, request)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"arrangement_detail": None}
+        except BackendError as exc:
+            rule = str(exc.details.get("rule") or exc.code)
+            dispatcher.utter_message(
+                response=REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused")
+            )
+            return {"arrangement_detail": None}
+        if not eligibility.eligible:
+            dispatcher.utter_message(
+                response=REFUSAL_RESPONSES.get(eligibility.rule, "utter_arrangement_refused")
+            )
+            return {"arrangement_detail": None}
+        return accepted("arrangement_detail", stored)
+
+
+class ActionAskArrangementDetail(Action):
+    def name(self) -> str:
+        return "action_ask_arrangement_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("arrangement_kind") == "extension":
+            dispatcher.utter_message(response="utter_ask_extension_date")
+        else:
+            dispatcher.utter_message(response="utter_ask_instalments")
+        return []
+
+
+class ActionAskPaymentArrangementConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_payment_arrangement_form_confirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            response="utter_confirm_arrangement", arrangement=describe(arrangement_request(tracker))
+        )
+        return []
+
+
+class ActionPaymentArrangement(CustomerAction):
+    task = "payment_arrangement"
+
+    def name(self) -> str:
+        return "action_payment_arrangement"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("confirm") is not True or not tracker.get_slot("arrangement_detail"):
+            dispatcher.utter_message(response="utter_task_stopped")
+            return clear_task_slots()
+        request = arrangement_request(tracker)
+        key = idempotency_key(tracker, f"arrangement:{request}")
+        try:
+            arrangement = await self.client.create_arrangement(session.token, request, key)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_change_unknown")
+            return clear_task_slots()
+        except BackendError as exc:
+            rule = str(exc.details.get("rule") or exc.code)
+            dispatcher.utter_message(
+                response=REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused")
+            )
+            return clear_task_slots()
+        dispatcher.utter_message(
+            response="utter_arrangement_created",
+            arrangement=describe(request),
+            reference=arrangement.reference or "-",
+        )
+        return clear_task_slots() + ask_rating(dispatcher, self.task)

@@ -1,0 +1,63 @@
+"""Reading dates typed by customers: ISO, "Dec 12", "12/5", "in 10 days", "next week"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Optional
+
+MONTHS = {
+    name: index
+    for index, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _future(month: int, day: int, today: date) -> Optional[date]:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def parse_date(text: str, today: date) -> Optional[date]:
+    lowered = text.lower().strip()
+    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", lowered)
+    if iso:
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
+    if "tomorrow" in lowered:
+        return today + timedelta(days=1)
+    relative = re.search(r"\bin (\d{1,3}) (day|days|week|weeks)\b", lowered)
+    if relative:
+        count = int(relative.group(1))
+        return today + timedelta(days=count * (7 if "week" in relative.group(2) else 1))
+    if "next week" in lowered:
+        return today + timedelta(days=7)
+    for index, name in enumerate(WEEKDAYS):
+        if re.search(rf"\b{name}\b", lowered):
+            ahead = (index - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead)
+    named = re.search(r"\b([a-z]{3,9})\.? (\d{1,2})(st|nd|rd|th)?\b", lowered)
+    if named and named.group(1) in MONTHS:
+        return _future(MONTHS[named.group(1)], int(named.group(2)), today)
+    named = re.search(r"\b(\d{1,2})(st|nd|rd|th)? (of )?([a-z]{3,9})\b", lowered)
+    if named and named.group(4) in MONTHS:
+        return _future(MONTHS[named.group(4)], int(named.group(1)), today)
+    slash = re.search(r"\b(\d{1,2})/(\d{1,2})\b", lowered)
+    if slash:
+        return _future(int(slash.group(1)), int(slash.group(2)), today)
+    return None

@@ -1,0 +1,236 @@
+"""Request a service (SIM, relocation, new line, installation) and the shared ticket helpers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import CustomerAction, ask_rating
+from actions.contact import valid_address
+from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
+from actions.errors import BackendError, BackendUnavailable
+from actions.faults import service_from_text
+from actions.formatting import day
+from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.models import ServiceRequest, Session
+
+REQUEST_TYPES = {
+    "sim_replacement": ("sim", "sim card", "replacement sim", "new sim", "lost my phone"),
+    "relocation": ("move", "moving", "relocat", "new address", "new home"),
+    "new_line": ("new line", "extra line", "another line", "add a line", "second line"),
+    "installation": ("install", "set up", "setup", "hook up", "connect"),
+}
+REQUEST_LABELS = {
+    "sim_replacement": "a replacement SIM card",
+    "relocation": "moving your service to a new address",
+    "new_line": "a new line",
+    "installation": "an installation",
+    "fault": "a repair",
+    "human_handoff": "a call from our team",
+}
+OPEN_STATUSES = frozenset({"open", "in_progress"})
+TICKET_RE = re.compile(r"\bSR-?(\d{6})\b", re.IGNORECASE)
+
+
+def request_type_from_text(text: str) -> Optional[str]:
+    lowered = text.lower()
+    index = option_index(lowered, len(REQUEST_TYPES))
+    if index is not None and len(lowered.split()) <= 3:
+        return list(REQUEST_TYPES)[index]
+    for kind, words in REQUEST_TYPES.items():
+        if kind.replace("_", " ") in lowered or any(word in lowered for word in words):
+            return kind
+    return None
+
+
+
+def ticket_ref_from_text(text: str) -> Optional[str]:
+    match = TICKET_RE.search(text)
+    return f"SR-{match.group(1)}" if match else None
+
+
+
+def ticket_line(ticket: ServiceRequest) -> str:
+    label = REQUEST_LABELS.get(ticket.category, ticket.category.replace("_", " ") or "request")
+    when = f", opened {day(ticket.created_at.date())}" if ticket.created_at else ""
+    visit = (
+        f", visit {day(ticket.appointment_start.date())}" if ticket.appointment_start else ""
+    )
+    return f"- {ticket.reference}: {label}, {ticket.status.replace('_', ' ')}{when}{visit}"
+
+
+
+class ValidateRequestServiceForm(TaskForm):
+    def name(self) -> str:
+        return "validate_request_service_form"
+
+    async def task_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        kind = tracker.get_slot("request_type")
+        extra = {"relocation": ["contact_value", "postcode"], "installation": ["service"]}
+        return ["request_type", *extra.get(str(kind), []), "confirm"]
+
+    async def extract_request_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("request_type"):
+            return {}
+        requested = tracker.get_slot("requested_slot")
+        intent = latest_intent(tracker)
+        if requested != "request_type" and intent != "request_service":
+            return {}
+        found = entity_value(tracker, "request_type") or request_type_from_text(
+            latest_text(tracker)
+        )
+        if found:
+            return {"request_type": found}
+        if requested == "request_type" and intent not in NOT_AN_ANSWER:
+            return {"request_type": latest_text(tracker)}
+        return {}
+
+    async def validate_request_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        kind = str(value) if value in REQUEST_TYPES else request_type_from_text(str(value))
+        if kind is None:
+            return reject("request_type", dispatcher, tracker, "utter_request_type_invalid")
+        return accepted("request_type", kind)
+
+    async def extract_contact_value(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "contact_value":
+            return {}
+        if latest_intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        return {"contact_value": latest_text(tracker)}
+
+    async def validate_contact_value(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        address = valid_address(str(value))
+        if address is None:
+            return reject("contact_value", dispatcher, tracker, "utter_contact_address_invalid")
+        return accepted("contact_value", address)
+
+    async def extract_postcode(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "postcode":
+            return {}
+        found = entity_value(tracker, "postcode")
+        if found:
+            return {"postcode": found}
+        if latest_intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        return {"postcode": latest_text(tracker)}
+
+    async def validate_postcode(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        code = str(value).strip()
+        if not re.fullmatch(r"\d{5}", code):
+            return reject("postcode", dispatcher, tracker, "utter_postcode_invalid")
+        return accepted("postcode", code)
+
+    async def extract_service(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "service":
+            return {}
+        found = entity_value(tracker, "service") or service_from_text(latest_text(tracker))
+        if found:
+            return {"service": found}
+        if latest_intent(tracker) in NOT_AN_ANSWER:
+            return {}
+        return {"service": latest_text(tracker)}
+
+    async def validate_service(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        service = service_from_text(str(value))
+        if service is None:
+            return reject("service", dispatcher, tracker, "utter_service_invalid")
+        return accepted("service", service)
+
+
+def service_request_body(tracker: Tracker) -> dict[str, str]:
+    kind = str(tracker.get_slot("request_type"))
+    details = [f"{REQUEST_LABELS.get(kind, kind)} requested in chat"]
+    if kind == "relocation":
+        details.append(f"new address: {tracker.get_slot('contact_value')}, "
+                       f"{tracker.get_slot('postcode')}")
+    if kind == "installation":
+        details.append(f"service: {tracker.get_slot('service')}")
+    return {"category": kind, "description": "; ".join(details)}
+
+
+class ActionAskRequestServiceConfirm(CustomerAction):
+    def name(self) -> str:
+        return "action_ask_request_service_form_confirm"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            response="utter_confirm_service_request",
+            details=service_request_body(tracker)["description"],
+        )
+        return []
+
+
+async def create_ticket(
+    action: CustomerAction, dispatcher: CollectingDispatcher, tracker: Tracker,
+    session: Session, body: dict[str, str], purpose: str,
+) -> Optional[ServiceRequest]:
+    """POST one service request per confirmed turn; friendly answers on failure."""
+    key = idempotency_key(tracker, purpose)
+    try:
+        return await action.client.create_service_request(session.token, body, key)
+    except BackendUnavailable:
+        dispatcher.utter_message(response="utter_change_unknown")
+    except BackendError:
+        dispatcher.utter_message(response="utter_ticket_refused")
+    return None
+
+
+class ActionRequestService(CustomerAction):
+    task = "request_service"
+
+    def name(self) -> str:
+        return "action_request_service"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+        session: Session,
+    ) -> list[dict[str, Any]]:
+        if tracker.get_slot("confirm") is not True or not tracker.get_slot("request_type"):
+            dispatcher.utter_message(response="utter_task_stopped")
+            return clear_task_slots()
+        body = service_request_body(tracker)
+        ticket = await create_ticket(self, dispatcher, tracker, session, body, "service_request")
+        if ticket is None:
+            return clear_task_slots()
+        dispatcher.utter_message(
+            response="utter_service_request_created",
+            reference=ticket.reference,
+            what=REQUEST_LABELS.get(body["category"], body["category"]),
+        )
+        return clear_task_slots() + ask_rating(dispatcher, self.task)
+
+

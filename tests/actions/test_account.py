@@ -1,0 +1,206 @@
+"""Account overview, usage, change plan and contact details."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.account import ActionAccountOverview, ActionDataUsage
+from actions.contact import (
+    ActionAskUpdateContactConfirm,
+    ActionUpdateContact,
+    ValidateUpdateContactForm,
+    valid_address,
+    valid_email,
+    valid_phone,
+)
+from actions.forms import TASK_SLOTS
+from actions.models import Usage
+from actions.plans import (
+    ActionAskChangePlanConfirm,
+    ActionAskPlanName,
+    ActionChangePlan,
+    ValidateChangePlanForm,
+    match_plan,
+)
+from tests.actions.factories import (
+    FakeBackend,
+    default_plans,
+    entity,
+    message,
+    refused,
+    responses,
+    run,
+    slot_events,
+    unavailable,
+)
+
+CLEARED = [SlotSet(slot, None) for slot in TASK_SLOTS]
+
+
+async def test_account_overview_shows_plan_and_contact_details() -> None:
+    _, dispatcher = await run(ActionAccountOverview(client=FakeBackend(verified=True)))
+    assert responses(dispatcher) == ["utter_account_overview", "utter_ask_rating"]
+    answer = message(dispatcher)
+    assert answer["plan"] == (
+        "Plus 20GB ($35.00/month: 20 GB data, unlimited minutes, unlimited texts)"
+    )
+    assert answer["contract_end"] == "June 30, 2027"
+    assert answer["address"] == "1 Main St 20500"
+
+
+async def test_usage_from_flat_backend_fields() -> None:
+    backend = FakeBackend(verified=True)
+    backend.answers["usage"] = Usage.parse_obj(
+        {"period_start": "2026-11-01", "period_end": "2026-11-30", "data_mb": 3072,
+         "data_allowance_gb": 20, "minutes": 120, "texts": 15}
+    )
+    _, dispatcher = await run(ActionDataUsage(client=backend))
+    assert responses(dispatcher) == ["utter_data_usage", "utter_ask_rating"]
+    assert message(dispatcher)["usage"] == (
+        "- Data: 3 of 20 GB used, 17 GB left\n"
+        "- Minutes: 120 minutes used (unlimited)\n"
+        "- Texts: 15 texts used (unlimited)"
+    )
+    assert message(dispatcher)["period_end"] == "November 30, 2026"
+
+
+async def test_usage_from_nested_items() -> None:
+    backend = FakeBackend(verified=True)
+    backend.answers["usage"] = Usage.parse_obj(
+        {"data": {"used": "4.5", "allowance": "5", "unit": "GB"}}
+    )
+    _, dispatcher = await run(ActionDataUsage(client=backend))
+    assert message(dispatcher)["usage"] == "- Data: 4.5 of 5 GB used, 0.5 GB left"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Unlimited Max", "unlimited_max"), ("unlimited", "unlimited"), ("2", "plus20"),
+     ("the basic 5gb one", "basic5"), ("gold", None)],
+)
+def test_match_plan(text: str, code: str | None) -> None:
+    found = match_plan(text, default_plans())
+    assert (found.code if found else None) == code
+
+
+async def test_plan_choice_is_validated_and_stored_as_its_code() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidateChangePlanForm(client=backend), text="Unlimited Max", intent="inform",
+        entities=[entity("plan_name", "Unlimited Max")], requested_slot="plan_name",
+        active_loop="change_plan_form",
+    )
+    assert slot_events(events)["plan_name"] == "unlimited_max"
+
+
+async def test_current_plan_is_refused() -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(
+        ValidateChangePlanForm(client=backend), text="Plus 20GB", intent="inform",
+        requested_slot="plan_name", active_loop="change_plan_form",
+    )
+    assert slot_events(events)["plan_name"] is None
+    assert responses(dispatcher) == ["utter_plan_same"]
+
+
+async def test_plan_options_list_prices_and_mark_the_current_plan() -> None:
+    _, dispatcher = await run(ActionAskPlanName(client=FakeBackend(verified=True)))
+    options = message(dispatcher)["options"].splitlines()
+    assert options[1] == (
+        "2. Plus 20GB ($35.00/month: 20 GB data, unlimited minutes, unlimited texts)"
+        " (your current plan)"
+    )
+    assert len(options) == 4
+
+
+async def test_plan_confirmation_quotes_the_difference() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(ActionAskChangePlanConfirm(client=backend),
+                              slots={"plan_name": "unlimited"})
+    assert backend.called("plan_quote") == [("plan_quote", "tok-1", "unlimited")]
+    answer = message(dispatcher)
+    assert (answer["plan"], answer["new_price"], answer["difference"]) == (
+        "Unlimited", "$50.00", "+$15.00"
+    )
+    assert answer["effective"] == "December 1, 2026"
+
+
+async def test_confirmed_plan_change_is_made_once() -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(ActionChangePlan(client=backend), text="yes", intent="affirm",
+                                   slots={"plan_name": "unlimited", "confirm": True})
+    (call,) = backend.called("change_plan")
+    assert call[1:3] == ("tok-1", "unlimited")
+    assert len(call[3]) == 40
+    assert responses(dispatcher) == ["utter_plan_changed", "utter_ask_rating"]
+    assert events[: len(CLEARED)] == CLEARED
+
+
+async def test_plan_change_refused_changes_nothing_visible() -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["change_plan"] = refused(409, "plan_change_pending")
+    _, dispatcher = await run(ActionChangePlan(client=backend),
+                              slots={"plan_name": "unlimited", "confirm": True})
+    assert responses(dispatcher) == ["utter_plan_change_refused"]
+
+
+@pytest.mark.parametrize(
+    ("check", "text", "expected"),
+    [
+        (valid_email, "Jane.Doe@Example.com", "jane.doe@example.com"),
+        (valid_email, "jane@", None),
+        (valid_phone, "(202) 555-0143", "+12025550143"),
+        (valid_phone, "12345", None),
+        (valid_address, "742 Evergreen Terrace, Springfield", "742 Evergreen Terrace, Springfield"),
+        (valid_address, "the saved card", None),
+    ],
+)
+def test_contact_validators(check, text: str, expected: str | None) -> None:  # type: ignore[no-untyped-def]
+    assert check(text) == expected
+
+
+async def test_field_is_taken_from_the_request_and_email_validated() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(ValidateUpdateContactForm(client=backend),
+                          text="change my email address", intent="update_contact_details",
+                          active_loop="update_contact_form")
+    assert slot_events(events)["contact_field"] == "email"
+    events, dispatcher = await run(
+        ValidateUpdateContactForm(client=backend), text="not-an-email", intent="inform",
+        requested_slot="contact_value", active_loop="update_contact_form",
+        slots={"contact_field": "email"},
+    )
+    assert slot_events(events)["contact_value"] is None
+    assert responses(dispatcher) == ["utter_contact_email_invalid"]
+
+
+async def test_address_needs_a_zip_code_too() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidateUpdateContactForm(client=backend), text="742 Evergreen Terrace, Springfield",
+        intent="inform", requested_slot="contact_value", active_loop="update_contact_form",
+        slots={"contact_field": "address"},
+    )
+    assert events[-1] == SlotSet("requested_slot", "postcode")
+
+
+async def test_contact_change_is_confirmed_then_patched() -> None:
+    backend = FakeBackend(verified=True)
+    slots = {"contact_field": "address", "contact_value": "742 Evergreen Terrace",
+             "postcode": "20500"}
+    _, dispatcher = await run(ActionAskUpdateContactConfirm(client=backend), slots=slots)
+    assert message(dispatcher)["value"] == "742 Evergreen Terrace, 20500"
+    _, dispatcher = await run(ActionUpdateContact(client=backend), slots={**slots, "confirm": True})
+    assert backend.called("update_contact") == [
+        ("update_contact", "tok-1", {"address": "742 Evergreen Terrace", "postcode": "20500"})
+    ]
+    assert responses(dispatcher) == ["utter_contact_changed", "utter_ask_rating"]
+
+
+async def test_contact_change_backend_down() -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["update_contact"] = unavailable()
+    _, dispatcher = await run(ActionUpdateContact(client=backend), slots={
+        "contact_field": "email", "contact_value": "a@b.co", "confirm": True})
+    assert responses(dispatcher) == ["utter_change_unknown"]

@@ -1,0 +1,118 @@
+"""Payment arrangements: kind, detail with eligibility, confirmation, creation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.arrangements import (
+    ActionAskArrangementDetail,
+    ActionAskPaymentArrangementConfirm,
+    ActionPaymentArrangement,
+    ValidatePaymentArrangementForm,
+)
+from actions.models import Eligibility
+from tests.actions.factories import (
+    FakeBackend,
+    message,
+    refused,
+    responses,
+    run,
+    slot_events,
+)
+
+FORM = "payment_arrangement_form"
+
+
+def form(backend: FakeBackend) -> ValidatePaymentArrangementForm:
+    validator = ValidatePaymentArrangementForm(client=backend)
+    validator.today = lambda: date(2026, 11, 25)  # type: ignore[method-assign]
+    return validator
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("more time", "extension"), ("instalments", "instalments"), ("split it", "instalments")],
+)
+async def test_kind_answer(text: str, kind: str) -> None:
+    events, _ = await run(form(FakeBackend(verified=True)), text=text,
+                          intent="payment_arrangement", requested_slot="arrangement_kind",
+                          active_loop=FORM)
+    assert slot_events(events)["arrangement_kind"] == kind
+
+
+async def test_kind_taken_from_the_opening_request() -> None:
+    events, _ = await run(form(FakeBackend(verified=True)), text="can I split my payment",
+                          intent="payment_arrangement", active_loop=FORM)
+    assert slot_events(events)["arrangement_kind"] == "instalments"
+
+
+async def test_extension_date_is_checked_for_eligibility() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(form(backend), text="in 2 weeks", intent="inform",
+                          requested_slot="arrangement_detail", active_loop=FORM,
+                          slots={"arrangement_kind": "extension"})
+    assert backend.called("arrangement_eligibility") == [
+        ("arrangement_eligibility", "tok-1", {"kind": "extension", "extend_to": "2026-12-09"})
+    ]
+    assert slot_events(events)["arrangement_detail"] == "2026-12-09"
+
+
+async def test_refused_eligibility_is_explained_and_nothing_kept() -> None:
+    backend = FakeBackend(verified=True)
+    refusal = Eligibility(eligible=False, rule="overdue_too_long")
+    backend.answers["arrangement_eligibility"] = refusal
+    events, dispatcher = await run(form(backend), text="3", intent="rate",
+                                   requested_slot="arrangement_detail", active_loop=FORM,
+                                   slots={"arrangement_kind": "instalments"})
+    assert slot_events(events)["arrangement_detail"] is None
+    assert responses(dispatcher) == ["utter_arrangement_refused_overdue"]
+
+
+async def test_eligibility_error_with_rule() -> None:
+    backend = FakeBackend(verified=True)
+    error = refused(422, "not_eligible", rule="active_arrangement")
+    backend.fail["arrangement_eligibility"] = error
+    _, dispatcher = await run(form(backend), text="3", intent="rate",
+                              requested_slot="arrangement_detail", active_loop=FORM,
+                              slots={"arrangement_kind": "instalments"})
+    assert responses(dispatcher) == ["utter_arrangement_refused_existing"]
+
+
+@pytest.mark.parametrize(("text", "response"), [("9", "utter_instalments_invalid"),
+                                                ("1", "utter_instalments_invalid")])
+async def test_instalment_count_out_of_range(text: str, response: str) -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(form(backend), text=text, intent="rate",
+                              requested_slot="arrangement_detail", active_loop=FORM,
+                              slots={"arrangement_kind": "instalments"})
+    assert responses(dispatcher) == [response]
+    assert backend.called("arrangement_eligibility") == []
+
+
+async def test_past_date_is_refused_without_backend_call() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(form(backend), text="2026-11-01", intent="inform",
+                              requested_slot="arrangement_detail", active_loop=FORM,
+                              slots={"arrangement_kind": "extension"})
+    assert responses(dispatcher) == ["utter_date_invalid"]
+
+
+async def test_ask_detail_and_confirmation_texts() -> None:
+    _, dispatcher = await run(ActionAskArrangementDetail(), slots={"arrangement_kind": "extension"})
+    assert responses(dispatcher) == ["utter_ask_extension_date"]
+    _, dispatcher = await run(ActionAskPaymentArrangementConfirm(), slots={
+        "arrangement_kind": "extension", "arrangement_detail": "2026-12-09"})
+    assert message(dispatcher)["arrangement"] == "more time to pay, until December 9, 2026"
+
+
+async def test_confirmed_arrangement_is_created_once() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(ActionPaymentArrangement(client=backend), text="yes",
+                              intent="affirm", slots={"arrangement_kind": "instalments",
+                                                      "arrangement_detail": "3", "confirm": True})
+    (call,) = backend.called("create_arrangement")
+    assert call[2] == {"kind": "instalments", "instalments": 3}
+    assert responses(dispatcher) == ["utter_arrangement_created", "utter_ask_rating"]
+    assert message(dispatcher)["arrangement"] == "your balance split into 3 monthly instalments"

@@ -1,0 +1,260 @@
+"""Pay bill form and submit, payment history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.forms import TASK_SLOTS
+from actions.payments import (
+    NEW_CARD,
+    ActionAskPayBillConfirm,
+    ActionAskPaymentAmount,
+    ActionAskPaymentMethod,
+    ActionPayBill,
+    ActionPaymentHistory,
+    ValidatePayBillForm,
+    choose_method,
+)
+from tests.actions.factories import (
+    FakeBackend,
+    bill,
+    entity,
+    message,
+    refused,
+    responses,
+    run,
+    slot_events,
+    unavailable,
+)
+
+FORM = "pay_bill_form"
+CLEARED = [SlotSet(slot, None) for slot in TASK_SLOTS]
+RATING = [SlotSet("last_task", "pay_bill"), SlotSet("awaiting_rating", True)]
+
+
+async def test_unverified_customer_is_asked_to_verify_before_the_amount() -> None:
+    backend = FakeBackend(verified=False)
+    events, _ = await run(ValidatePayBillForm(client=backend), text="pay my bill",
+                          intent="pay_bill", active_loop=FORM)
+    assert events == [SlotSet("requested_slot", "identifier")]
+
+
+async def test_full_balance_becomes_the_amount_due() -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(
+        ValidatePayBillForm(client=backend), text="the full balance", intent="inform",
+        requested_slot="payment_amount", active_loop=FORM,
+    )
+    assert slot_events(events)["payment_amount"] == "42.50"
+    # Rasa asks the next domain slot itself (payment_method).
+    assert dispatcher.messages == []
+
+
+async def test_stated_amount_is_taken_from_the_entity() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="$25", intent="inform",
+        entities=[entity("amount", "$25")], requested_slot="payment_amount", active_loop=FORM,
+    )
+    assert slot_events(events)["payment_amount"] == "25.00"
+
+
+async def test_amount_in_the_first_message_is_kept_when_verified() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="pay $25 now", intent="pay_bill",
+        entities=[entity("amount", "$25")], active_loop=FORM,
+    )
+    assert slot_events(events)["payment_amount"] == "25.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("$500", "utter_payment_amount_too_high"),
+        ("0", "utter_payment_amount_invalid"),
+        ("4242 4242 4242 4242", "utter_no_card_in_chat"),
+    ],
+)
+async def test_bad_amount_is_refused_and_asked_again(text: str, response: str) -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(
+        ValidatePayBillForm(client=backend), text=text, intent="inform",
+        requested_slot="payment_amount", active_loop=FORM,
+    )
+    assert slot_events(events)["payment_amount"] is None
+    assert responses(dispatcher) == [response]
+    assert backend.called("pay") == []
+
+
+async def test_second_refusal_in_a_row_offers_a_person() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(
+        ValidatePayBillForm(client=backend), text="0", intent="inform",
+        requested_slot="payment_amount", active_loop=FORM,
+        slots={"failed_slot": "payment_amount", "failed_count": 1.0},
+    )
+    assert responses(dispatcher) == [
+        "utter_payment_amount_invalid", "utter_offer_human_after_retries"
+    ]
+
+
+async def test_nothing_due_ends_the_form_without_questions() -> None:
+    backend = FakeBackend(verified=True)
+    backend.bill = bill(amount_due="0.00", status="paid")
+    events, _ = await run(ValidatePayBillForm(client=backend), text="pay my bill",
+                          intent="pay_bill", active_loop=FORM)
+    assert events == [SlotSet("requested_slot", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1", "7"), ("2", "8"), ("3", NEW_CARD), ("the visa", "7"), ("card ending 4444", "8"),
+     ("a new card", NEW_CARD), ("the saved card", "7"), ("default", "7"), ("banana", None)],
+)
+def test_choose_method(text: str, expected: str | None) -> None:
+    methods = FakeBackend().answers["payment_methods"]
+    assert choose_method(text, methods, affirmed=text == "default") == expected
+
+
+async def test_payment_method_answer_is_validated_against_saved_methods() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="2", intent="rate",
+        requested_slot="payment_method", active_loop=FORM, slots={"payment_amount": "42.50"},
+    )
+    assert slot_events(events)["payment_method"] == "8"
+
+
+async def test_yes_fills_the_confirmation_and_no_is_left_to_the_stop_rule() -> None:
+    backend = FakeBackend(verified=True)
+    slots = {"payment_amount": "42.50", "payment_method": "7"}
+    events, _ = await run(ValidatePayBillForm(client=backend), text="yes", intent="affirm",
+                          requested_slot="confirm", active_loop=FORM, slots=slots)
+    assert slot_events(events)["confirm"] is True
+    events, _ = await run(ValidatePayBillForm(client=backend), text="no", intent="deny",
+                          requested_slot="confirm", active_loop=FORM, slots=slots)
+    assert "confirm" not in slot_events(events)
+
+
+async def test_ask_amount_states_the_balance_and_due_date() -> None:
+    _, dispatcher = await run(ActionAskPaymentAmount(client=FakeBackend(verified=True)))
+    assert responses(dispatcher) == ["utter_ask_payment_amount"]
+    assert message(dispatcher)["balance"] == "$42.50"
+    assert message(dispatcher)["due_date"] == "December 5, 2026"
+
+
+async def test_ask_method_lists_saved_cards_and_the_secure_link() -> None:
+    _, dispatcher = await run(ActionAskPaymentMethod(client=FakeBackend(verified=True)))
+    assert message(dispatcher)["options"] == (
+        "1. Visa ending 4242 (default)\n2. Mastercard ending 4444\n"
+        "3. a new card, through a secure payment link"
+    )
+
+
+async def test_confirmation_restates_amount_and_method() -> None:
+    _, dispatcher = await run(
+        ActionAskPayBillConfirm(client=FakeBackend(verified=True)),
+        slots={"payment_amount": "25.00", "payment_method": "7"},
+    )
+    assert responses(dispatcher) == ["utter_confirm_payment"]
+    assert message(dispatcher)["amount"] == "$25.00"
+    assert message(dispatcher)["method"] == "Visa ending 4242"
+
+
+CONFIRMED = {"payment_amount": "42.50", "payment_method": "7", "confirm": True}
+
+
+async def test_confirmed_payment_is_made_once_with_a_receipt() -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(ActionPayBill(client=backend), text="yes", intent="affirm",
+                                   slots=CONFIRMED)
+    (call,) = backend.called("pay")
+    assert call[1:4] == ("tok-1", Decimal("42.50"), "7")
+    assert responses(dispatcher) == ["utter_payment_done", "utter_ask_rating"]
+    assert message(dispatcher)["reference"] == "PAY-1"
+    assert message(dispatcher)["amount"] == "$42.50"
+    assert events == CLEARED + RATING
+
+
+async def test_same_yes_gives_the_same_idempotency_key_and_a_new_yes_a_new_one() -> None:
+    backend = FakeBackend(verified=True)
+    await run(ActionPayBill(client=backend), text="yes", intent="affirm", slots=CONFIRMED)
+    await run(ActionPayBill(client=backend), text="yes", intent="affirm", slots=CONFIRMED)
+    await run(ActionPayBill(client=backend), text="yes", intent="affirm", slots=CONFIRMED,
+              timestamp=1_700_000_999.0)
+    keys = [call[4] for call in backend.called("pay")]
+    assert keys[0] == keys[1]
+    assert keys[2] != keys[0]
+
+
+async def test_new_card_gets_a_secure_link_and_no_charge() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(
+        ActionPayBill(client=backend), text="yes", intent="affirm",
+        slots={**CONFIRMED, "payment_method": NEW_CARD},
+    )
+    assert backend.called("pay") == []
+    assert backend.called("payment_link") == [("payment_link", "tok-1", Decimal("42.50"))]
+    assert responses(dispatcher)[0] == "utter_payment_link"
+    assert message(dispatcher)["url"] == "http://127.0.0.1:8000/pay/abc"
+
+
+@pytest.mark.parametrize(
+    ("error", "response"),
+    [
+        (refused(402, "payment_declined"), "utter_payment_declined"),
+        (unavailable(), "utter_payment_unknown"),
+        (refused(504, "payment_timeout"), "utter_payment_unknown"),
+        (refused(422, "amount_exceeds_balance"), "utter_payment_refused"),
+    ],
+)
+async def test_declines_and_timeouts_are_explained_without_rating(
+    error: Exception, response: str
+) -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["pay"] = error
+    events, dispatcher = await run(ActionPayBill(client=backend), text="yes", intent="affirm",
+                                   slots=CONFIRMED)
+    assert responses(dispatcher) == [response]
+    assert events == CLEARED
+    assert "internal detail" not in str(dispatcher.messages)
+
+
+async def test_unconfirmed_payment_is_never_made() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(ActionPayBill(client=backend),
+                              slots={**CONFIRMED, "confirm": None})
+    assert backend.called("pay") == []
+    assert responses(dispatcher) == ["utter_task_stopped"]
+
+
+async def test_nothing_due_submit_says_so() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(ActionPayBill(client=backend))
+    assert responses(dispatcher) == ["utter_nothing_to_pay"]
+    assert backend.called("pay") == []
+
+
+async def test_payment_history_lists_recent_payments() -> None:
+    from actions.models import Payment
+
+    backend = FakeBackend(verified=True)
+    backend.answers["payments"] = [
+        Payment.parse_obj({"reference": "PAY-9", "amount": "20.00", "status": "succeeded",
+                           "created_at": "2026-11-03T10:00:00Z",
+                           "method": {"brand": "Visa", "last4": "4242"}}),
+    ]
+    _, dispatcher = await run(ActionPaymentHistory(client=backend))
+    assert responses(dispatcher) == ["utter_payment_history", "utter_ask_rating"]
+    assert message(dispatcher)["payments"] == (
+        "- November 3, 2026: $20.00 by Visa ending 4242 (succeeded, reference PAY-9)"
+    )
+
+
+async def test_payment_history_empty() -> None:
+    _, dispatcher = await run(ActionPaymentHistory(client=FakeBackend(verified=True)))
+    assert responses(dispatcher) == ["utter_no_payments", "utter_ask_rating"]
