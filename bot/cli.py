@@ -33,8 +33,13 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 def _seed_if_empty(settings: Settings, customers: int | None = None) -> int:
     from bot.seed import seed
 
-    kwargs = {} if customers is None else {"customers": customers}
-    report = seed(settings.database_url, **kwargs)
+    def progress(done: int) -> None:
+        print(f"    ... {done:,} customers written", flush=True)
+
+    if customers is None:
+        report = seed(settings.database_url, progress=progress)
+    else:
+        report = seed(settings.database_url, customers=customers, progress=progress)
     print(f"==> demo data: {report}", flush=True)
     return 0
 
