@@ -20,14 +20,13 @@ from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, r
 from actions.models import Session
 
 MIN_INSTALMENTS, MAX_INSTALMENTS = 2, 6
+# The backend's eligibility rules (bot/services/arrangements.py), explained in plain words.
 REFUSAL_RESPONSES = {
-    "overdue_too_long": "utter_arrangement_refused_overdue",
-    "active_arrangement": "utter_arrangement_refused_existing",
-    "arrangement_exists": "utter_arrangement_refused_existing",
-    "too_far": "utter_arrangement_refused_too_far",
-    "extension_too_long": "utter_arrangement_refused_too_far",
-    "nothing_due": "utter_nothing_to_pay",
-    "no_bill": "utter_nothing_to_pay",
+    "balance_due": "utter_nothing_to_pay",
+    "one_active_arrangement": "utter_arrangement_refused_existing",
+    "overdue_at_most_30_days": "utter_arrangement_refused_overdue",
+    "extension_at_most_14_days": "utter_arrangement_refused_too_far",
+    "instalments_2_to_6": "utter_instalments_invalid",
 }
 
 

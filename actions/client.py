@@ -134,13 +134,13 @@ class BackendClient:
             raise BackendUnavailable("unreadable answer") from exc
         if status < 400:
             return body
-        if status >= 500:
-            logger.warning("backend %s on %s %s", status, method, path)
-            raise BackendUnavailable(f"status {status}")
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):
             error = {}
         code = str(error.get("code") or f"http_{status}")
+        if status >= 500:
+            logger.warning("backend %s %s on %s %s", status, code, method, path)
+            raise BackendUnavailable(f"status {status}", code=code, status=status)
         message = str(error.get("message") or "")
         details = {k: v for k, v in error.items() if k not in ("code", "message")}
         if "service_key" in code or (
@@ -279,7 +279,12 @@ class BackendClient:
             "POST",
             "/me/payments",
             token=token,
-            json={"amount": _money(amount), "payment_method_id": payment_method_id},
+            json={
+                "amount": _money(amount),
+                "payment_method_id": int(payment_method_id)
+                if payment_method_id.isdigit()
+                else payment_method_id,
+            },
             idempotency_key=idempotency_key,
         )
         return _parse(Payment, body)

@@ -39,8 +39,8 @@ class BackendError(Exception):
 class BackendUnavailable(BackendError):
     """Timeout, connection failure, 5xx or an unreadable answer: try again later."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(503, "backend_unavailable", reason)
+    def __init__(self, reason: str, code: str = "backend_unavailable", status: int = 503) -> None:
+        super().__init__(status, code, reason)
 
 
 class NotVerified(BackendError):

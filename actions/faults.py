@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
@@ -14,7 +16,7 @@ from actions.base import CustomerAction, ask_rating
 from actions.client import BackendClient
 from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
-from actions.formatting import day
+from actions.formatting import day, next_visit_slot
 from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, reject
 from actions.models import Outage, Session
 
@@ -240,6 +242,7 @@ class ActionAskReportProblemConfirm(Action):
 
 class ActionReportProblem(CustomerAction):
     task = "report_problem"
+    now: Callable[[], datetime] = staticmethod(lambda: datetime.now(timezone.utc))
 
     def name(self) -> str:
         return "action_report_problem"
@@ -263,6 +266,8 @@ class ActionReportProblem(CustomerAction):
             "category": "fault",
             "description": f"{service} fault reported in chat; basic troubleshooting did not help",
         }
+        if service in VISIT_SERVICES:
+            request["appointment_start"] = next_visit_slot(self.now()).isoformat()
         key = idempotency_key(tracker, f"fault:{service}")
         try:
             ticket = await self.client.create_service_request(session.token, request, key)

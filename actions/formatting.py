@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Optional
 
@@ -21,6 +21,14 @@ def day(value: Optional[date]) -> str:
     if value is None:
         return "not set"
     return str(format_date(value, format="long", locale=get_settings().locale))
+
+
+def next_visit_slot(now: datetime) -> datetime:
+    """The first weekday morning (09:00 UTC) at least one day after ``now``."""
+    day_ = (now.astimezone(timezone.utc) + timedelta(days=1)).date()
+    while day_.weekday() >= 5:
+        day_ += timedelta(days=1)
+    return datetime.combine(day_, time(9, 0), tzinfo=timezone.utc)
 
 
 def plural(count: int, singular: str, plural_form: str) -> str:

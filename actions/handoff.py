@@ -51,6 +51,7 @@ class ActionHumanHandoff(CustomerAction):
             "category": "human_handoff",
             "description": "The customer asked to talk to a person in chat.",
             "transcript": transcript(tracker),
+            "conversation_id": tracker.sender_id[:128],
         }
         ticket = await create_ticket(self, dispatcher, tracker, session, body, "handoff")
         if ticket is None:

@@ -229,6 +229,8 @@ class Outage(_Model):
     @root_validator(pre=True)
     def _services(cls, values: dict[str, Any]) -> dict[str, Any]:
         out = dict(values)
+        if "expected_fix_at" not in out and "estimated_resolution" in out:
+            out["expected_fix_at"] = out["estimated_resolution"]
         raw = out.get("services", out.get("service"))
         if isinstance(raw, str):
             out["services"] = [part.strip() for part in raw.split(",") if part.strip()]

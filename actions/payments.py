@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 NEW_CARD = "new_card"
 NEW_CARD_WORDS = ("new", "link", "another", "different", "other card")
 DEFAULT_WORDS = ("default", "saved", "usual", "same", "normal", "on file")
-DECLINE_CODES = frozenset({"payment_declined", "card_declined", "insufficient_funds"})
+DECLINE_CODES = frozenset(
+    {"payment_declined", "card_declined", "insufficient_funds", "payment_failed"}
+)
 
 
 def method_label(methods: list[PaymentMethod], method_id: str) -> str:
@@ -251,14 +253,20 @@ class ActionPayBill(CustomerAction):
         key = idempotency_key(tracker, f"payment:{amount}:{method_id}")
         try:
             payment = await self.client.pay(session.token, amount, str(method_id), key)
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_payment_unknown")
-            return clear_task_slots()
         except BackendError as exc:
-            if exc.code in DECLINE_CODES:
+            if exc.status == 402 or exc.code in DECLINE_CODES:
                 dispatcher.utter_message(response="utter_payment_declined")
-            elif exc.code in ("payment_timeout", "gateway_timeout", "payment_pending"):
+            elif isinstance(exc, BackendUnavailable):
+                # Timeouts included: the outcome is unknown, the same key makes a retry safe.
                 dispatcher.utter_message(response="utter_payment_unknown")
+            elif exc.code == "no_balance_due":
+                dispatcher.utter_message(response="utter_nothing_to_pay")
+            elif exc.code == "amount_exceeds_balance":
+                balance = exc.details.get("balance")
+                dispatcher.utter_message(
+                    response="utter_payment_amount_too_high",
+                    balance=money(Decimal(str(balance))) if balance else "your balance",
+                )
             else:
                 logger.warning("payment refused: %s", exc.code)
                 dispatcher.utter_message(response="utter_payment_refused")

@@ -61,7 +61,7 @@ async def test_extension_date_is_checked_for_eligibility() -> None:
 
 async def test_refused_eligibility_is_explained_and_nothing_kept() -> None:
     backend = FakeBackend(verified=True)
-    refusal = Eligibility(eligible=False, rule="overdue_too_long")
+    refusal = Eligibility(eligible=False, rule="overdue_at_most_30_days")
     backend.answers["arrangement_eligibility"] = refusal
     events, dispatcher = await run(form(backend), text="3", intent="rate",
                                    requested_slot="arrangement_detail", active_loop=FORM,
@@ -72,7 +72,7 @@ async def test_refused_eligibility_is_explained_and_nothing_kept() -> None:
 
 async def test_eligibility_error_with_rule() -> None:
     backend = FakeBackend(verified=True)
-    error = refused(422, "not_eligible", rule="active_arrangement")
+    error = refused(422, "not_eligible", rule="one_active_arrangement")
     backend.fail["arrangement_eligibility"] = error
     _, dispatcher = await run(form(backend), text="3", intent="rate",
                               requested_slot="arrangement_detail", active_loop=FORM,

@@ -167,3 +167,31 @@ def test_explicit_timeout_comes_from_settings() -> None:
     api = BackendClient(SETTINGS)
     http = api._http()
     assert http.timeout.read == 2
+
+
+async def test_server_error_keeps_the_backend_code_for_the_caller() -> None:
+    api, _ = client(lambda r: error(504, "payment_gateway_timeout"))
+    with pytest.raises(BackendUnavailable) as caught:
+        await api.pay("tok", Decimal("10.00"), "7", "key-1")
+    assert caught.value.code == "payment_gateway_timeout"
+
+
+async def test_payment_sends_the_idempotency_key_and_an_integer_method_id() -> None:
+    api, seen = client(lambda r: httpx.Response(201, json={
+        "payment_id": 1, "reference": "PAY-1", "amount": "10.00", "currency": "USD",
+        "status": "succeeded", "method": "Visa ending 4242", "created_at": "2026-11-25T10:00:00Z",
+    }))
+    payment = await api.pay("tok", Decimal("10"), "7", "key-1")
+    assert payment.reference == "PAY-1"
+    assert seen[0].headers["Idempotency-Key"] == "key-1"
+    assert json.loads(seen[0].content) == {"amount": "10.00", "payment_method_id": 7}
+
+
+async def test_lists_are_read_from_their_envelope() -> None:
+    api, _ = client(lambda r: httpx.Response(200, json={"postcode": "20001", "outages": [
+        {"outage_id": 1, "postcode": "20001", "service": "internet", "status": "ongoing",
+         "description": "Fibre cut", "started_at": "2026-11-25T08:00:00Z",
+         "estimated_resolution": "2026-11-26T18:00:00Z"}]}))
+    (outage,) = await api.outages("20001")
+    assert outage.services == ["internet"]
+    assert outage.expected_fix_at is not None

@@ -172,3 +172,15 @@ async def test_no_ticket_when_fixed_or_outage(outcome: str, response: str) -> No
                               slots={"service": "internet", "troubleshoot": outcome})
     assert backend.called("create_service_request") == []
     assert responses(dispatcher) == [response, "utter_ask_rating"]
+
+
+async def test_visit_fault_asks_for_the_next_weekday_morning_and_mobile_does_not() -> None:
+    backend = FakeBackend(verified=True)
+    action = ActionReportProblem(client=backend)
+    action.now = lambda: datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)  # type: ignore[method-assign]  # a Friday
+    slots = {"troubleshoot": "not_fixed", "confirm": True}
+    await run(action, slots={**slots, "service": "internet"})
+    await run(action, slots={**slots, "service": "mobile"})
+    internet, mobile = (call[2] for call in backend.called("create_service_request"))
+    assert internet["appointment_start"] == "2026-11-30T09:00:00+00:00"  # the Monday
+    assert "appointment_start" not in mobile

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from rasa_sdk.events import SlotSet
 
+from actions.errors import BackendUnavailable
 from actions.forms import TASK_SLOTS
 from actions.payments import (
     NEW_CARD,
@@ -206,10 +207,16 @@ async def test_new_card_gets_a_secure_link_and_no_charge() -> None:
 @pytest.mark.parametrize(
     ("error", "response"),
     [
-        (refused(402, "payment_declined"), "utter_payment_declined"),
+        (refused(402, "card_declined"), "utter_payment_declined"),
+        (refused(402, "insufficient_funds"), "utter_payment_declined"),
+        (BackendUnavailable("status 502", code="payment_failed", status=502),
+         "utter_payment_declined"),
         (unavailable(), "utter_payment_unknown"),
-        (refused(504, "payment_timeout"), "utter_payment_unknown"),
-        (refused(422, "amount_exceeds_balance"), "utter_payment_refused"),
+        (BackendUnavailable("status 504", code="payment_gateway_timeout", status=504),
+         "utter_payment_unknown"),
+        (refused(422, "amount_exceeds_balance", balance="30.00"), "utter_payment_amount_too_high"),
+        (refused(409, "no_balance_due"), "utter_nothing_to_pay"),
+        (refused(404, "payment_method_not_found"), "utter_payment_refused"),
     ],
 )
 async def test_declines_and_timeouts_are_explained_without_rating(
