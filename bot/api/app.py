@@ -19,6 +19,7 @@ from bot.api.routes import (
     health,
     identity,
     outages,
+    pay_page,
     payments,
     plans,
     profile,
@@ -85,6 +86,8 @@ def create_app(
     app.add_middleware(BodySizeLimit)
     app.include_router(health.router)
     app.include_router(api_router(settings))
+    if settings.demo_mode:
+        app.include_router(pay_page.router)
 
     @app.on_event("shutdown")
     def _dispose() -> None:

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Arrangement, Customer, Payment, PaymentLink, PaymentMethod
+from bot.db.models import Arrangement, Customer, Payment, PaymentMethod
 from bot.services import audit, idempotency
 from bot.services.balance import apply_payment, balance, days_overdue, unpaid_bills
 from bot.services.errors import DomainError
 from bot.services.gateway import GatewayTimeout, PaymentGateway
 from bot.services.money import as_str
-from bot.services.secrets_util import sha256_hex
 from bot.settings import Settings
 
-LINK_TTL_MINUTES = 30
 DECLINE_MESSAGES = {
     "card_declined": "The card was declined. Please use another card or a secure payment link.",
     "insufficient_funds": "The card was declined for insufficient funds.",
@@ -77,7 +74,7 @@ def history(db: Session, customer: Customer, limit: int = 20) -> list[Payment]:
     )
 
 
-def _check_amount(
+def check_amount(
     db: Session, customer: Customer, amount: Decimal, *, lock: bool = False
 ) -> Decimal:
     due = balance(unpaid_bills(db, customer, for_update=lock))
@@ -117,7 +114,7 @@ def create_payment(
         ).scalar_one_or_none()
         if method is None:
             raise DomainError(404, "payment_method_not_found", "There is no such saved card.")
-        _check_amount(db, owner, amount, lock=True)
+        check_amount(db, owner, amount, lock=True)
         payment = Payment(
             customer_id=customer_id,
             payment_method_id=method.id,
@@ -187,7 +184,7 @@ def _charge(
     if result.status == "succeeded":
         bills = unpaid_bills(db, customer, for_update=True)
         apply_payment(bills, payment.amount, now.date())
-        _after_payment(db, customer, now)
+        after_payment(db, customer, now)
         view = payment_view(payment, currency)
         view["remaining_balance"] = as_str(balance(bills))
         return 201, view
@@ -208,7 +205,7 @@ def _charge(
     ).body()
 
 
-def _after_payment(db: Session, customer: Customer, now: datetime) -> None:
+def after_payment(db: Session, customer: Customer, now: datetime) -> None:
     """Complete arrangements that are settled; restore a suspended account that is clear."""
     remaining = unpaid_bills(db, customer)
     for arrangement in db.execute(
@@ -229,43 +226,3 @@ def _after_payment(db: Session, customer: Customer, now: datetime) -> None:
             channel="system",
             customer_id=customer.id,
         )
-
-
-def create_link(
-    db: Session,
-    settings: Settings,
-    *,
-    customer: Customer,
-    channel: str,
-    amount: Decimal,
-    now: datetime,
-) -> dict[str, Any]:
-    _check_amount(db, customer, amount)
-    token = secrets.token_urlsafe(24)
-    expires_at = now + timedelta(minutes=LINK_TTL_MINUTES)
-    link = PaymentLink(
-        customer_id=customer.id,
-        token_hash=sha256_hex(token),
-        amount=amount,
-        created_at=now,
-        expires_at=expires_at,
-    )
-    db.add(link)
-    db.flush()
-    audit.record(
-        db,
-        now=now,
-        action="payment_link_created",
-        entity="payment_link",
-        entity_id=link.id,
-        channel=channel,
-        customer_id=customer.id,
-        details={"amount": as_str(amount)},
-    )
-    base = str(settings.payment_link_base_url).rstrip("/")
-    return {
-        "url": f"{base}/{token}",
-        "amount": as_str(amount),
-        "currency": settings.currency,
-        "expires_at": expires_at,
-    }

@@ -21,7 +21,7 @@ from bot.api.schemas.payments import (
     PaymentOut,
     PaymentsOut,
 )
-from bot.services import idempotency, payments
+from bot.services import idempotency, payment_links, payments
 from bot.services.gateway import PaymentGateway
 from bot.settings import Settings
 
@@ -102,7 +102,7 @@ def payment_link(
     now: datetime = Depends(get_now),
 ) -> JSONResponse:
     """A one-time secure link to pay with a new card (never in chat)."""
-    link = payments.create_link(
+    link = payment_links.create_link(
         db, settings, customer=who.customer, channel=who.channel, amount=body.amount, now=now
     )
     db.commit()
