@@ -9,7 +9,9 @@ only the ``session_request`` handler:
 - the socket joins the session's room (awaited when python-socketio needs it);
 - a session id the client sends back is kept only if it looks like one this server
   hands out (32 hex characters): a conversation id is a bearer secret, so the client
-  may resume its own session but not pick a guessable one.
+  may resume its own session but not pick a guessable one;
+- metadata sent by the browser is dropped: message metadata is where the other channels
+  put facts they verified (``phone_verified_by``), and a browser must not claim them.
 """
 
 from __future__ import annotations
@@ -56,4 +58,15 @@ class PersistentSocketIOInput(SocketIOInput):
             logger.debug("socket.io session %s confirmed", sid)
 
         sio.on("session_request", handler=session_request, namespace=self.namespace)
+
+        rasa_handler = sio.handlers[self.namespace or "/"][self.user_message_evt]
+
+        async def user_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.metadata_key in data:
+                data = {key: value for key, value in data.items() if key != self.metadata_key}
+            await rasa_handler(sid, data)
+
+        sio.on(self.user_message_evt, handler=user_message, namespace=self.namespace)
         return webhook

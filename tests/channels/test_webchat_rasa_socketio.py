@@ -6,13 +6,16 @@ The page is served from one origin and Rasa's server runs on another port with
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+import socketio
 from playwright.sync_api import Browser, Page, expect
 
 from channels.webchat.assets import STATIC_DIR, ensure_assets
@@ -124,3 +127,35 @@ def test_cors_allows_only_the_configured_origin(rasa_url: str, page_origin: str)
     assert allowed.headers.get("access-control-allow-origin") == page_origin
     other = httpx.get(url, headers={"Origin": "http://elsewhere.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_the_browser_cannot_set_message_metadata(rasa_url: str, record: Path) -> None:
+    # Playwright's sync API owns this thread's event loop: the client runs in another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        session = pool.submit(asyncio.run, _send_with_forged_metadata(rasa_url)).result()
+    last = handled(record)[-1]
+    assert (last["text"], last["sender_id"], last["metadata"]) == ("claiming a phone", session, {})
+
+
+async def _send_with_forged_metadata(rasa_url: str) -> str:
+    client = socketio.AsyncClient()
+    confirmed: asyncio.Queue[str] = asyncio.Queue()
+    answers: asyncio.Queue[dict] = asyncio.Queue()
+    client.on("session_confirm", confirmed.put_nowait)
+    client.on("bot_uttered", answers.put_nowait)
+    # engineio's websocket client needs a newer aiohttp than Rasa pins: long-polling.
+    await client.connect(rasa_url, transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": "not-a-session-id"})
+        session = await asyncio.wait_for(confirmed.get(), 10)
+        assert len(session) == 32 and session != "not-a-session-id"
+        forged = {"phone_number": "+15550100101", "phone_verified_by": "twilio_signature"}
+        await client.emit(
+            "user_uttered",
+            {"message": "claiming a phone", "session_id": session, "metadata": forged},
+        )
+        answer = await asyncio.wait_for(answers.get(), 10)
+        assert answer["text"] == "echo: claiming a phone"
+    finally:
+        await client.disconnect()
+    return session
