@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import latest_intent
 from actions.identity import RESET_IDENTITY, VerifiedTaskForm
+from actions.retries import accepted, reject
 
 # Every slot a task form fills; cleared when a task ends, completed or stopped, so the
 # next task starts from scratch and a second change always asks its own confirmation.
@@ -43,27 +44,6 @@ NOT_AN_ANSWER = frozenset(
 
 def clear_task_slots() -> list[EventType]:
     return [SlotSet(slot, None) for slot in TASK_SLOTS]
-
-
-def reject(
-    slot: str,
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    response: str,
-    **values: Any,
-) -> dict[str, Any]:
-    """Refuse an answer with a clear message; the second refusal in a row offers a person."""
-    dispatcher.utter_message(response=response, **values)
-    count = 1
-    if tracker.get_slot("failed_slot") == slot:
-        count = int(tracker.get_slot("failed_count") or 0) + 1
-    if count >= 2:
-        dispatcher.utter_message(response="utter_offer_human_after_retries")
-    return {slot: None, "failed_slot": slot, "failed_count": float(count)}
-
-
-def accepted(slot: str, value: Any) -> dict[str, Any]:
-    return {slot: value, "failed_slot": None, "failed_count": None}
 
 
 class TaskForm(VerifiedTaskForm, ABC):
@@ -147,3 +127,6 @@ class ActionSwitchTask(Action):
             response="utter_task_switched", paused=TASK_LABELS.get(paused, "what we were doing")
         )
         return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_task_slots()]
+
+
+__all__ = ["accepted", "reject"]

@@ -23,6 +23,7 @@ from actions.conversation import conversation_of, entity_value, latest_intent, l
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import plural
 from actions.models import Session
+from actions.retries import accepted, reject
 
 IDENTITY_SLOTS = ["identifier", "otp_code"]
 RESET_IDENTITY: dict[str, Any] = {"identifier": None, "otp_code": None, "verification_id": None}
@@ -129,8 +130,7 @@ class VerifiedTaskForm(FormValidationAction, ABC):
             return {}
         identifier = normalise_identifier(str(value))
         if identifier is None:
-            dispatcher.utter_message(response="utter_identifier_invalid")
-            return {"identifier": None}
+            return reject("identifier", dispatcher, tracker, "utter_identifier_invalid")
         channel, conversation_id = conversation_of(tracker)
         try:
             verification = await self.client.start_verification(
@@ -141,6 +141,8 @@ class VerifiedTaskForm(FormValidationAction, ABC):
             return {"identifier": None}
         except BackendError as exc:
             response = IDENTIFIER_ERRORS.get(exc.code, "utter_backend_error")
+            if exc.code in ("invalid_identifier", "customer_not_found"):
+                return reject("identifier", dispatcher, tracker, response)
             if exc.code == "resend_too_soon":
                 seconds = exc.detail_int("retry_after_seconds") or 30
                 dispatcher.utter_message(response=response, seconds=seconds)
@@ -151,7 +153,7 @@ class VerifiedTaskForm(FormValidationAction, ABC):
             response="utter_code_sent", destination=verification.masked_destination
         )
         return {
-            "identifier": identifier,
+            **accepted("identifier", identifier),
             "verification_id": verification.verification_id,
             "otp_code": None,
         }
@@ -177,8 +179,7 @@ class VerifiedTaskForm(FormValidationAction, ABC):
             return {}
         code = normalise_otp(str(value))
         if code is None:
-            dispatcher.utter_message(response="utter_otp_malformed")
-            return {"otp_code": None}
+            return reject("otp_code", dispatcher, tracker, "utter_otp_malformed")
         verification_id = tracker.get_slot("verification_id")
         if not verification_id:
             dispatcher.utter_message(response="utter_verification_restart")

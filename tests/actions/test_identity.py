@@ -42,6 +42,8 @@ async def test_phone_number_starts_a_verification_and_asks_for_the_code() -> Non
     )
     assert events == [
         SlotSet("identifier", "+1 202 555 0101"),
+        SlotSet("failed_slot", None),
+        SlotSet("failed_count", None),
         SlotSet("verification_id", "v-1"),
         SlotSet("otp_code", None),
         SlotSet("requested_slot", "otp_code"),
@@ -75,9 +77,27 @@ async def test_malformed_identifier_is_refused_without_a_backend_call() -> None:
     events, dispatcher = await run_form(
         backend, text="my name is bob", intent="inform", requested_slot="identifier"
     )
-    assert events == [SlotSet("identifier", None), SlotSet("requested_slot", "identifier")]
+    assert events == [
+        SlotSet("identifier", None),
+        SlotSet("failed_slot", "identifier"),
+        SlotSet("failed_count", 1.0),
+        SlotSet("requested_slot", "identifier"),
+    ]
     assert responses(dispatcher) == ["utter_identifier_invalid"]
     assert backend.called("start_verification") == []
+
+
+async def test_second_bad_identifier_in_a_row_offers_a_person() -> None:
+    backend = FakeBackend()
+    backend.fail["start_verification"] = refused(404, "customer_not_found")
+    events, dispatcher = await run_form(
+        backend, text="+1 808 555 0199", requested_slot="identifier",
+        slots={"failed_slot": "identifier", "failed_count": 1.0},
+    )
+    assert responses(dispatcher) == [
+        "utter_identifier_not_found", "utter_offer_human_after_retries"
+    ]
+    assert SlotSet("failed_count", 2.0) in events
 
 
 @pytest.mark.parametrize(
@@ -98,7 +118,8 @@ async def test_refused_identifier_gets_a_clear_answer_and_is_asked_again(
     events, dispatcher = await run_form(
         backend, text="+1 808 555 0199", requested_slot="identifier"
     )
-    assert events == [SlotSet("identifier", None), SlotSet("requested_slot", "identifier")]
+    assert events[0] == SlotSet("identifier", None)
+    assert events[-1] == SlotSet("requested_slot", "identifier")
     assert responses(dispatcher) == [response]
     assert "internal detail" not in str(dispatcher.messages)
 
@@ -188,7 +209,12 @@ async def test_malformed_code_is_refused_without_a_backend_call() -> None:
         requested_slot="otp_code",
         slots={"identifier": "2025550101", "verification_id": "v-1"},
     )
-    assert events == [SlotSet("otp_code", None), SlotSet("requested_slot", "otp_code")]
+    assert events == [
+        SlotSet("otp_code", None),
+        SlotSet("failed_slot", "otp_code"),
+        SlotSet("failed_count", 1.0),
+        SlotSet("requested_slot", "otp_code"),
+    ]
     assert responses(dispatcher) == ["utter_otp_malformed"]
     assert backend.called("confirm_verification") == []
 
