@@ -1,0 +1,1 @@
+"""Monitoring and evaluation: metrics over Rasa's conversation store, demo data, reports."""

@@ -1,0 +1,103 @@
+"""All metrics of a period in one object; the entry point for reports and dashboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Connection
+
+from bot.analytics.experience import Latency, Satisfaction, latency, satisfaction
+from bot.analytics.period import COHORTS, Filters
+from bot.analytics.scope import ratio
+from bot.analytics.tasks import (
+    Containment,
+    HandoffCause,
+    TaskStats,
+    containment,
+    handoff_causes,
+    stopped_and_switched,
+    task_stats,
+    turns_per_task,
+)
+from bot.analytics.understanding import Fallbacks, fallbacks, top_intents
+from bot.analytics.volume import Volume, volume
+
+
+@dataclass
+class Headline:
+    """The figures compared between cohorts and quarters."""
+
+    conversations: int
+    customers: int
+    containment_rate: float
+    completion_rate: float
+    handoff_rate: float
+    fallback_rate: float
+    satisfaction: float
+    ratings: int
+
+
+@dataclass
+class Metrics:
+    filters: Filters
+    volume: Volume
+    tasks: list[TaskStats]
+    stopped: int
+    switched: int
+    containment: Containment
+    turns: dict[str, float]
+    handoff_causes: list[HandoffCause]
+    fallbacks: Fallbacks
+    intents: list[tuple[str, int]]
+    satisfaction: Satisfaction
+    latency: Latency
+    cohorts: dict[str, Headline] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> Headline:
+        return headline_of(self.volume, self.tasks, self.containment, self.fallbacks,
+                           self.satisfaction)
+
+
+def headline_of(
+    vol: Volume, tasks: list[TaskStats], cont: Containment, fb: Fallbacks, sat: Satisfaction
+) -> Headline:
+    customer_tasks = [t for t in tasks if t.task != "human_handoff"]
+    started = sum(t.started for t in customer_tasks)
+    completed = sum(min(t.completed, t.started) for t in customer_tasks)
+    return Headline(
+        conversations=vol.conversations,
+        customers=vol.customers,
+        containment_rate=cont.rate,
+        completion_rate=ratio(completed, started),
+        handoff_rate=ratio(cont.handoff, vol.conversations),
+        fallback_rate=fb.rate,
+        satisfaction=sat.average,
+        ratings=sat.count,
+    )
+
+
+def cohort_headline(conn: Connection, f: Filters) -> Headline:
+    return headline_of(volume(conn, f), task_stats(conn, f), containment(conn, f),
+                       fallbacks(conn, f, top=1), satisfaction(conn, f))
+
+
+def compute(conn: Connection, f: Filters, with_cohorts: bool = True) -> Metrics:
+    stopped, switched = stopped_and_switched(conn, f)
+    metrics = Metrics(
+        filters=f,
+        volume=volume(conn, f),
+        tasks=task_stats(conn, f),
+        stopped=stopped,
+        switched=switched,
+        containment=containment(conn, f),
+        turns=turns_per_task(conn, f),
+        handoff_causes=handoff_causes(conn, f),
+        fallbacks=fallbacks(conn, f),
+        intents=top_intents(conn, f),
+        satisfaction=satisfaction(conn, f),
+        latency=latency(conn, f),
+    )
+    if with_cohorts and f.cohort is None:
+        metrics.cohorts = {c: cohort_headline(conn, f.with_cohort(c)) for c in COHORTS}
+    return metrics
