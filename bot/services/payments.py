@@ -168,16 +168,10 @@ def _charge(
             idempotency_key=f"payment-{payment.customer_id}-{payment.idempotency_key}",
         )
     except GatewayTimeout:
+        # Outcome unknown: recorded as pending and never retried automatically.
         payment.status = "pending"
         payment.failure_code = "gateway_timeout"
-        body = DomainError(
-            504,
-            "payment_gateway_timeout",
-            "The payment could not be confirmed in time. It was not retried; "
-            "we will check its outcome, please do not pay again yet.",
-            payment=payment_view(payment, currency),
-        ).body()
-        return 504, body
+        return 202, payment_view(payment, currency)
     payment.gateway_reference = result.reference
     payment.status = result.status
     payment.failure_code = result.failure_code
@@ -197,8 +191,8 @@ def _charge(
             message,
             payment=payment_view(payment, currency),
         ).body()
-    return 502, DomainError(
-        502,
+    return 402, DomainError(
+        402,
         "payment_failed",
         "The payment could not be made with this card.",
         payment=payment_view(payment, currency),

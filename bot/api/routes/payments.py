@@ -60,7 +60,7 @@ def payment_history(
     "/payments",
     status_code=201,
     response_model=PaymentOut,
-    responses=errors(402, 404, 409, 422, 502, 504),
+    responses={**errors(402, 404, 409, 422), 202: {"model": PaymentOut}},
 )
 def pay(
     body: PaymentIn,
@@ -73,8 +73,9 @@ def pay(
 ) -> JSONResponse:
     """Pay with a saved card. Needs an Idempotency-Key: a repeat never charges again.
 
-    201 succeeded; 402 ``card_declined`` / ``insufficient_funds``; 502 ``payment_failed``;
-    504 ``payment_gateway_timeout`` (outcome unknown, recorded as pending).
+    201 succeeded; 202 ``status: pending`` when the gateway did not answer in time (the
+    outcome is unknown: do not pay again); 402 ``card_declined`` / ``insufficient_funds``
+    / ``payment_failed``, with the recorded ``payment``.
     """
     key = idempotency.check_key(idempotency_key)
     status, payload = payments.create_payment(

@@ -176,10 +176,10 @@ def test_gateway_timeout_is_pending_and_not_retried(
     token = verify(client)
     before = due(client, token)
     response = pay(client, token, "5.00", card(client, token))
-    assert response.status_code == 504
-    assert response.json()["error"]["code"] == "payment_gateway_timeout"
-    assert response.json()["error"]["payment"]["status"] == "pending"
-    assert pay(client, token, "5.00", card(client, token)).status_code == 504
+    assert response.status_code == 202
+    assert response.json()["status"] == "pending"
+    assert response.json()["failure_code"] == "gateway_timeout"
+    assert pay(client, token, "5.00", card(client, token)).json() == response.json()
     assert app.state.gateway.calls == 1
     assert due(client, token) == before
 
@@ -250,3 +250,25 @@ def test_payments_are_audited(client: ApiClient, database_url: str) -> None:
     finally:
         engine.dispose()
     assert rows == [("payment_succeeded", "rest", 1)]
+
+
+def test_unknown_gateway_token_fails_without_charging(
+    client: ApiClient, app: FastAPI, database_url: str
+) -> None:
+    from bot.db.models import PaymentMethod
+
+    engine = create_engine(database_url, future=True)
+    with engine.begin() as conn:
+        conn.execute(
+            PaymentMethod.__table__.update()
+            .where(PaymentMethod.customer_id == 1)
+            .values(gateway_token="tok_from_an_old_provider")
+        )
+    engine.dispose()
+    token = verify(client)
+    before = due(client, token)
+    response = pay(client, token, "5.00", card(client, token))
+    assert response.status_code == 402
+    assert response.json()["error"]["code"] == "payment_failed"
+    assert response.json()["error"]["payment"]["status"] == "failed"
+    assert due(client, token) == before
