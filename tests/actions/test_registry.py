@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk.executor import ActionExecutor
 
-from tests.actions.factories import load_domain
+from tests.actions.factories import ROOT, load_domain
 
 
 def test_every_custom_action_in_the_domain_is_registered_once() -> None:
@@ -20,3 +20,35 @@ def test_every_custom_action_in_the_domain_is_registered_once() -> None:
 def test_every_form_has_a_validation_action() -> None:
     domain = load_domain()
     assert {f"validate_{form}" for form in domain["forms"]} <= set(domain["actions"])
+
+
+def test_every_response_an_action_sends_exists_in_the_domain() -> None:
+    import re
+
+    responses = set(load_domain()["responses"])
+    used: set[str] = set()
+    for source in (ROOT / "actions").glob("*.py"):
+        used |= set(re.findall(r'"(utter_[a-z_]+)"', source.read_text()))
+    used |= {f"utter_troubleshoot_{s}" for s in ("internet", "mobile", "tv", "landline")}
+    used |= {f"utter_contact_{f}_invalid" for f in ("email", "phone", "address")}
+    assert used
+    assert used <= responses, sorted(used - responses)
+
+
+def test_every_form_slot_can_be_asked_for() -> None:
+    domain = load_domain()
+    names = set(domain["responses"]) | set(domain["actions"])
+    for form, spec in domain["forms"].items():
+        for slot in [*spec["required_slots"], "identifier", "otp_code"]:
+            candidates = {f"action_ask_{form}_{slot}", f"utter_ask_{form}_{slot}",
+                          f"action_ask_{slot}", f"utter_ask_{slot}"}
+            assert candidates & names, (form, slot)
+
+
+def test_task_slots_are_domain_slots_that_only_actions_fill() -> None:
+    from actions.forms import TASK_SLOTS
+
+    slots = load_domain()["slots"]
+    for slot in [*TASK_SLOTS, "identifier", "otp_code", "verification_id", "verified"]:
+        assert slots[slot]["mappings"] == [{"type": "custom"}], slot
+        assert slots[slot]["influence_conversation"] is False, slot
