@@ -272,3 +272,30 @@ def test_unknown_gateway_token_fails_without_charging(
     assert response.json()["error"]["code"] == "payment_failed"
     assert response.json()["error"]["payment"]["status"] == "failed"
     assert due(client, token) == before
+
+
+def test_concurrent_payments_with_different_keys_never_overpay(
+    app: FastAPI, client: ApiClient
+) -> None:
+    token = verify(client)
+    method = card(client, token)
+    whole = str(due(client, token))
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        with ApiClient(app) as own:
+            barrier.wait()
+            response = pay(own, token, whole, method, key=f"whole-{n}")
+            with lock:
+                statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [201, 409, 409, 409], statuses
+    assert due(client, token) == Decimal("0.00")
+    assert app.state.gateway.succeeded == 1
