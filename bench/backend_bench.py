@@ -282,6 +282,17 @@ def measure(base: str, name: str, request: Request, count: int, threads: int) ->
 def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = BenchSettings()
     url, seed_seconds = prepare(settings, args.backend, args.customers, args.reuse)
+    if args.seed_only:
+        record = {
+            "backend": args.backend,
+            "customers": args.customers,
+            "seed_seconds": round(seed_seconds, 1),
+            "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+            "results": [],
+        }
+        with (settings.out_dir / "results.jsonl").open("a") as out:
+            out.write(json.dumps(record) + "\n")
+        return record
     rng = random.Random(args.random_seed)
     people = sample_customers(url, args.sample, rng, args.customers)
     print(f"sampled {len(people)} customers", flush=True)
@@ -350,6 +361,7 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--random-seed", type=int, default=11)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    parser.add_argument("--seed-only", action="store_true", help="create and seed, then stop")
     run(parser.parse_args())
     return 0
 
