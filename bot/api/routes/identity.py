@@ -21,7 +21,7 @@ from bot.settings import Settings
 
 router = APIRouter(prefix="/identity", tags=["identity"])
 
-CHANNEL = Path(..., min_length=1, max_length=32, regex=r"^[a-z0-9_]+$")
+CHANNEL = Path(..., min_length=1, max_length=32, regex=r"^[A-Za-z0-9_.-]+$")
 CONVERSATION = Path(..., min_length=1, max_length=128)
 
 

@@ -13,7 +13,7 @@ class VerificationStart(Strict):
     identifier: str = Field(
         ..., min_length=1, max_length=40, description="Phone number or account number"
     )
-    channel: str = Field(..., min_length=1, max_length=32, regex=r"^[a-z0-9_]+$")
+    channel: str = Field(..., min_length=1, max_length=32, regex=r"^[A-Za-z0-9_.-]+$")
     conversation_id: str = Field(..., min_length=1, max_length=128)
 
 
