@@ -61,6 +61,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=settings.backend_port,
         log_level="info",
         access_log=False,
+        ws="none",  # the backend speaks plain HTTP; Rasa pins a websockets too old for uvicorn
     )
     return 0
 
