@@ -148,3 +148,12 @@ def test_typed_text_and_telegram_commands() -> None:
     assert telegram_text("/START") == "/greet"
     assert telegram_text("/starting") == "starting"
     assert telegram_text("hello /start") == "hello /start"
+
+
+def test_split_text_keeps_list_lines() -> None:
+    text = "I can help you with:\n" + "\n".join(f"- item number {n} of the list" for n in range(12))
+    parts = split_text(text, 120)
+    assert all(len(part) <= 120 for part in parts)
+    assert parts[0].startswith("I can help you with:\n- item number 0 of the list\n- item")
+    assert all(line.startswith("- ") for part in parts for line in part.splitlines()[1:])
+    assert "\n".join(parts) == text
