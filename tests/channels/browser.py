@@ -132,3 +132,14 @@ def screenshot(page: Page, name: str) -> Path:
     path = OUTPUT_DIR / name
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def quick_replies(page: Page) -> list[str]:
+    """Titles of the quick replies that can still be pressed."""
+    return page.locator(".tcn-chat__reply:not([disabled])").all_inner_texts()
+
+
+def wait_for_bot_count(page: Page, count: int, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> list[str]:
+    """Wait until at least ``count`` bot bubbles are shown; returns their texts."""
+    expect(page.locator(BOT_MESSAGES).nth(count - 1)).to_be_visible(timeout=timeout_ms)
+    return bot_texts(page)

@@ -15,8 +15,10 @@ from tests.channels.browser import (
     click_quick_reply,
     new_page,
     open_widget,
+    quick_replies,
     screenshot,
     send_message,
+    wait_for_bot_count,
     wait_for_bot_text,
 )
 from tests.channels.fake_rasa_socketio import FakeRasaSocketIO
@@ -52,8 +54,10 @@ def test_conversation_with_quick_replies_links_and_screenshot(
     send_message(page, "hi")
     wait_for_bot_text(page, "What can I help you with?")
     assert bot_texts(page) == ["Hello! I'm the TeleComNet assistant.", "What can I help you with?"]
+    assert quick_replies(page) == ["Check my bill", "Pay my bill"]
 
     click_quick_reply(page, "Check my bill")
+    assert len(wait_for_bot_count(page, 3)) == 3
     reply = wait_for_bot_text(page, "$42.50")
     assert "due on December 1" in reply
     # The customer sees the button's title; Rasa receives its payload.
