@@ -70,6 +70,7 @@ class OpResult:
     throughput_rps: float
     errors: int
     error_statuses: dict[int, int]
+    server_cpu_ms: float  # backend process CPU time per request (sequential phase)
 
 
 def database_url(settings: BenchSettings, backend: str, customers: int) -> str:
@@ -140,7 +141,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str) -> Iterator[str]:
+def server(url: str) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -169,7 +170,7 @@ def server(url: str) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("the backend did not start")
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -231,7 +232,13 @@ def verify(client: httpx.Client, who: dict[str, Any], index: int) -> str:
 Request = Callable[[httpx.Client, int], httpx.Response]
 
 
-def measure(base: str, name: str, request: Request, count: int, threads: int) -> OpResult:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), load-independent."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base: str, pid: int, name: str, request: Request, count: int, threads: int) -> OpResult:
     headers = {"X-Service-Key": SERVICE_KEY}
     latencies: list[float] = []
     errors = 0
@@ -239,6 +246,7 @@ def measure(base: str, name: str, request: Request, count: int, threads: int) ->
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         for i in range(10):  # warm-up
             request(client, i)
+        cpu_before = cpu_seconds(pid)
         for i in range(count):
             started = time.perf_counter()
             response = request(client, 10 + i)
@@ -246,6 +254,7 @@ def measure(base: str, name: str, request: Request, count: int, threads: int) ->
             errors += response.status_code >= 400
             if response.status_code >= 400:
                 statuses[response.status_code] += 1
+        server_cpu = cpu_seconds(pid) - cpu_before
     done = 0
     lock = threading.Lock()
 
@@ -276,6 +285,7 @@ def measure(base: str, name: str, request: Request, count: int, threads: int) ->
         throughput_rps=round(done / elapsed, 1),
         errors=errors,
         error_statuses=dict(statuses),
+        server_cpu_ms=round(server_cpu * 1000 / count, 2),
     )
 
 
@@ -297,7 +307,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     people = sample_customers(url, args.sample, rng, args.customers)
     print(f"sampled {len(people)} customers", flush=True)
     results: list[OpResult] = []
-    with server(url) as base:
+    with server(url) as (base, pid):
         with httpx.Client(base_url=base, headers={"X-Service-Key": SERVICE_KEY}, timeout=30) as c:
             tokens = [verify(c, who, i) for i, who in enumerate(people)]
         auth = [{"Authorization": f"Bearer {t}"} for t in tokens]
@@ -330,7 +340,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ("payment POST /me/payments", pay),
             ("identity lookup POST /identity/verifications", lookup),
         ):
-            results.append(measure(base, name, request, args.requests, args.threads))
+            results.append(measure(base, pid, name, request, args.requests, args.threads))
             print(f"  {results[-1]}", flush=True)
     record = {
         "backend": args.backend,
@@ -347,7 +357,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for r in results:
         print(
             f"| {args.backend} | {args.customers:,} | {r.operation} | {r.p50_ms} | {r.p95_ms} "
-            f"| {r.throughput_rps} | {r.errors} |"
+            f"| {r.server_cpu_ms} | {r.throughput_rps} | {r.errors} |"
         )
     return record
 

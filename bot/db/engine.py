@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 def ensure_sqlite_folder(database_url: str) -> None:
@@ -31,6 +32,11 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     if url.get_backend_name() == "sqlite":
         ensure_sqlite_folder(database_url)
         connect_args = {"check_same_thread": False, "timeout": 10}
+        # SQLAlchemy 1.4 gives file databases a NullPool: every request would reopen the
+        # file and, closing the last connection, checkpoint the WAL with an fsync.
+        kwargs.setdefault("poolclass", QueuePool)
+        kwargs.setdefault("pool_size", 5)
+        kwargs.setdefault("max_overflow", 10)
         engine = create_engine(url, future=True, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
