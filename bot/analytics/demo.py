@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, text
 from sqlalchemy.engine import Engine
 
 from bot.analytics.demo_script import (
@@ -270,7 +270,16 @@ def write(engine: Engine, quarter: Quarter, data: DemoData, prefix: str = DEMO_P
         cohort_rows = list(data.cohorts.values())
         for chunk in _chunks(cohort_rows):
             conn.execute(insert(cohorts), chunk)
+    analyze(engine)
     return len(data.rows)
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL plans joins badly without)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE events"))
+            conn.execute(text("ANALYZE analytics_cohorts"))
 
 
 def generate_two_quarters(engine: Engine, quarter: Quarter, conversations: int,
