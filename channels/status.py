@@ -27,6 +27,7 @@ ENV = {
     "telegram_mode": "TCN_TELEGRAM_MODE",
     "telegram_api_base_url": "TCN_TELEGRAM_API_BASE_URL",
     "telegram_webhook_url": "TCN_TELEGRAM_WEBHOOK_URL",
+    "channels_state_url": "TCN_CHANNELS_STATE_URL",
 }
 
 

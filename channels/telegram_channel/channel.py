@@ -28,7 +28,7 @@ from telegram import Bot, Chat, Update
 from telegram.error import TelegramError
 
 from channels.common.commands import telegram_text
-from channels.common.dedupe import SeenKeys
+from channels.common.state import ChannelState, channel_state
 from channels.telegram_channel.config import TelegramConfig
 from channels.telegram_channel.output import CallbackPayloads, TelegramOutput
 
@@ -54,9 +54,9 @@ class TelegramInput(InputChannel):
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
         return cls(TelegramConfig.from_credentials(credentials))
 
-    def __init__(self, config: TelegramConfig, seen: Optional[SeenKeys] = None) -> None:
+    def __init__(self, config: TelegramConfig, state: Optional[ChannelState] = None) -> None:
         self.config = config
-        self.seen = seen or SeenKeys()
+        self.state = state or channel_state(config.state_url, self.name())
         self.payloads = CallbackPayloads()
         self.bot: Optional[Bot] = (
             Bot(token=config.token, base_url=config.api_base_url) if config.enabled else None
@@ -119,7 +119,7 @@ class TelegramInput(InputChannel):
         except (TelegramError, ValueError, TypeError, KeyError):
             logger.exception("telegram: could not read an update")
             return
-        if update is None or not self.seen.first_time(str(update.update_id)):
+        if update is None or not await self.state.first_time(str(update.update_id)):
             return
         try:
             await self._dispatch(update, bot, on_new_message)

@@ -27,6 +27,7 @@ class TelegramConfig:
     mode: str = "webhook"
     api_base_url: str = DEFAULT_API_BASE_URL
     webhook_url: str = ""
+    state_url: str = ""  # Redis URL for seen update ids; empty: kept in the process
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> TelegramConfig:
@@ -40,6 +41,7 @@ class TelegramConfig:
             mode=mode,
             api_base_url=_text(credentials, "api_base_url") or DEFAULT_API_BASE_URL,
             webhook_url=_text(credentials, "webhook_url"),
+            state_url=_text(credentials, "state_url"),
         )
 
     @property

@@ -25,10 +25,10 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from channels.common.commands import typed_text
-from channels.common.dedupe import SeenKeys
-from channels.common.keywords import Keyword, OptOuts, classify
+from channels.common.keywords import Keyword, classify
 from channels.common.markup import plain_text, whatsapp_text
-from channels.common.options import InMemoryOptionsStore, OptionsStore, match_option
+from channels.common.options import match_option
+from channels.common.state import ChannelState, channel_state
 from channels.twilio_channel.config import SMS_MAX_CHARS, WHATSAPP_MAX_CHARS, TwilioConfig
 from channels.twilio_channel.output import (
     Outgoing,
@@ -85,18 +85,10 @@ class TwilioSMSInput(InputChannel):
     def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
         return cls(TwilioConfig.from_credentials(credentials))
 
-    def __init__(
-        self,
-        config: TwilioConfig,
-        options: Optional[OptionsStore] = None,
-        seen: Optional[SeenKeys] = None,
-        opt_outs: Optional[OptOuts] = None,
-    ) -> None:
+    def __init__(self, config: TwilioConfig, state: Optional[ChannelState] = None) -> None:
         self.config = config
         self.max_chars = config.max_chars or self.default_max_chars
-        self.options: OptionsStore = options or InMemoryOptionsStore()
-        self.seen = seen or SeenKeys()
-        self.opt_outs = opt_outs or OptOuts()
+        self.state = state or channel_state(config.state_url, self.name())
         self.validator = RequestValidator(config.auth_token) if config.enabled else None
         self.rest = TwilioRestSender(config)
         self._late_replies: set[asyncio.Future[None]] = set()
@@ -151,19 +143,20 @@ class TwilioSMSInput(InputChannel):
         body = str(form.get("Body") or "")
         if not sid or not self.sender_allowed(sender):
             return EMPTY_TWIML
-        if not self.seen.first_time(sid):
+        if not await self.state.first_time(sid):
             logger.info("%s: ignored a repeated delivery of %s", self.name(), sid)
             return EMPTY_TWIML
 
-        keyword = classify(body, opted_out=sender in self.opt_outs)
+        opted_out = await self.state.opted_out(sender)
+        keyword = classify(body, opted_out=opted_out)
         if keyword is Keyword.STOP:
-            self.opt_outs.add(sender)
-            self.options.take(sender)
+            await self.state.opt_out(sender)
+            await self.state.take(sender)
             return twiml_text(STOP_TEXT)
         if keyword is Keyword.START:
-            self.opt_outs.remove(sender)
+            await self.state.opt_in(sender)
             return twiml_text(START_TEXT)
-        if sender in self.opt_outs:
+        if opted_out:
             return EMPTY_TWIML
         if keyword is Keyword.HELP:
             return twiml_text(HELP_TEXT)
@@ -172,7 +165,7 @@ class TwilioSMSInput(InputChannel):
                 twiml_text(MEDIA_TEXT) if str(form.get("NumMedia") or "0") != "0" else EMPTY_TWIML
             )
 
-        chosen = match_option(body, self.options.take(sender))
+        chosen = match_option(body, await self.state.take(sender))
         text = chosen.payload if chosen else typed_text(body)
         if not text:
             return EMPTY_TWIML
@@ -207,14 +200,14 @@ class TwilioSMSInput(InputChannel):
         except Exception:
             logger.exception("%s: handling a message failed", self.name())
             return [Outgoing(text=ERROR_TEXT)]
-        self.options.offer(message.sender_id, collector.options)
+        await self.state.offer(message.sender_id, collector.options)
         return collector.outgoing
 
     async def _reply_later(
         self, conversation: asyncio.Future[list[Outgoing]], our_number: str, sender: str
     ) -> None:
         outgoing = await conversation
-        if sender in self.opt_outs or not our_number or not outgoing:
+        if not our_number or not outgoing or await self.state.opted_out(sender):
             return
         await self.rest.send(our_number, sender, outgoing, self.max_chars)
 

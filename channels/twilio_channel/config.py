@@ -38,6 +38,9 @@ class TwilioConfig:
     # An answer not ready within this time is sent later through the REST API.
     reply_within_seconds: float = REPLY_WITHIN_SECONDS
     api_base_url: str = DEFAULT_API_BASE_URL
+    # Redis URL for the channel's memory (seen ids, offered options, opt-outs); empty:
+    # kept in the process.
+    state_url: str = ""
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> TwilioConfig:
@@ -50,6 +53,7 @@ class TwilioConfig:
             max_chars=max(40, min(int(raw_max), WHATSAPP_MAX_CHARS)) if raw_max.isdigit() else None,
             reply_within_seconds=_seconds(_text(credentials, "reply_within_seconds")),
             api_base_url=_text(credentials, "api_base_url") or DEFAULT_API_BASE_URL,
+            state_url=_text(credentials, "state_url"),
         )
 
     @property
@@ -59,5 +63,5 @@ class TwilioConfig:
     def __repr__(self) -> str:  # never print the auth token
         return (
             f"TwilioConfig(account_sid={self.account_sid!r}, webhook_url={self.webhook_url!r}, "
-            f"enabled={self.enabled})"
+            f"state={'redis' if self.state_url else 'memory'}, enabled={self.enabled})"
         )
