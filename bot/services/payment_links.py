@@ -145,7 +145,7 @@ def redeem(
     if payment.status == "succeeded":
         link.used_at = now
         apply_payment(bills, amount, now.date())
-        after_payment(db, customer, now)
+        after_payment(db, customer, bills, now)
     audit.record(
         db,
         now=now,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Arrangement, Customer, Payment, PaymentMethod
+from bot.db.models import Arrangement, Bill, Customer, Payment, PaymentMethod
 from bot.services import audit, idempotency
 from bot.services.balance import apply_payment, balance, days_overdue, unpaid_bills
 from bot.services.errors import DomainError
@@ -76,8 +76,10 @@ def history(db: Session, customer: Customer, limit: int = 20) -> list[Payment]:
 
 def check_amount(
     db: Session, customer: Customer, amount: Decimal, *, lock: bool = False
-) -> Decimal:
-    due = balance(unpaid_bills(db, customer, for_update=lock))
+) -> list[Bill]:
+    """The unpaid bills (locked when asked), once the amount is known to be payable."""
+    bills = unpaid_bills(db, customer, for_update=lock)
+    due = balance(bills)
     if due <= 0:
         raise DomainError(409, "no_balance_due", "There is nothing to pay right now.")
     if amount > due:
@@ -87,7 +89,7 @@ def check_amount(
             f"The amount is more than the balance due ({as_str(due)}).",
             balance=as_str(due),
         )
-    return due
+    return bills
 
 
 def create_payment(
@@ -114,7 +116,7 @@ def create_payment(
         ).scalar_one_or_none()
         if method is None:
             raise DomainError(404, "payment_method_not_found", "There is no such saved card.")
-        check_amount(db, owner, amount, lock=True)
+        bills = check_amount(db, owner, amount, lock=True)
         payment = Payment(
             customer_id=customer_id,
             payment_method_id=method.id,
@@ -126,7 +128,7 @@ def create_payment(
         )
         db.add(payment)
         db.flush()
-        status, body = _charge(db, settings, gateway, owner, method, payment, now)
+        status, body = _charge(db, settings, gateway, owner, method, payment, bills, now)
         audit.record(
             db,
             now=now,
@@ -157,6 +159,7 @@ def _charge(
     customer: Customer,
     method: PaymentMethod,
     payment: Payment,
+    bills: list[Bill],
     now: datetime,
 ) -> idempotency.Outcome:
     currency = settings.currency
@@ -176,9 +179,8 @@ def _charge(
     payment.status = result.status
     payment.failure_code = result.failure_code
     if result.status == "succeeded":
-        bills = unpaid_bills(db, customer, for_update=True)
         apply_payment(bills, payment.amount, now.date())
-        after_payment(db, customer, now)
+        after_payment(db, customer, bills, now)
         view = payment_view(payment, currency)
         view["remaining_balance"] = as_str(balance(bills))
         return 201, view
@@ -199,9 +201,9 @@ def _charge(
     ).body()
 
 
-def after_payment(db: Session, customer: Customer, now: datetime) -> None:
+def after_payment(db: Session, customer: Customer, bills: list[Bill], now: datetime) -> None:
     """Complete arrangements that are settled; restore a suspended account that is clear."""
-    remaining = unpaid_bills(db, customer)
+    remaining = [b for b in bills if b.amount_due > 0]
     for arrangement in db.execute(
         select(Arrangement).where(
             Arrangement.customer_id == customer.id, Arrangement.status == "active"
