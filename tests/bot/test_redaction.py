@@ -74,7 +74,7 @@ def us_phones() -> st.SearchStrategy[str]:
         ["+1 {a} {e} {l}", "({a}) {e}-{l}", "{a}-{e}-{l}", "{a}{e}{l}", "+1{a}{e}{l}",
          "{a} {e} {l}", "1-{a}-{e}-{l}"]
     )
-    return st.builds(lambda f, a, e, l: f.format(a=a, e=e, l=l), formats, area, exchange, line)
+    return st.builds(lambda f, a, e, n: f.format(a=a, e=e, l=n), formats, area, exchange, line)
 
 
 def amounts() -> st.SearchStrategy[str]:
