@@ -78,8 +78,8 @@ HANDOFF_REASONS = {
 }
 REASON_LABELS = {
     "asked_directly": "Asked for a person directly",
-    "not_understood": "Assistant did not understand (repeated fallback)",
-    "invalid_answers": "Repeated invalid answers inside a task",
+    "not_understood": "Not understood (repeated fallback)",
+    "invalid_answers": "Invalid answers inside a task",
     "technical_problem": "Backend unavailable or error",
     "payment_problem": "Payment declined or refused",
     "request_refused": "Plan change or arrangement refused",
