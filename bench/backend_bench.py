@@ -362,9 +362,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return record
 
 
+def report(settings: BenchSettings) -> None:
+    """Markdown tables from the latest results per (backend, customers)."""
+    latest: dict[tuple[str, int], dict[str, Any]] = {}
+    seeds: dict[tuple[str, int], float] = {}
+    for line in (settings.out_dir / "results.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        key = (record["backend"], record["customers"])
+        if record.get("seed_seconds") is not None:
+            seeds[key] = record["seed_seconds"]
+        if record["results"]:
+            latest[key] = record
+    print("| backend | customers | operation | p50 ms | p95 ms | CPU ms/req | req/s, 4 threads |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for (backend, customers), record in sorted(latest.items()):
+        for r in record["results"]:
+            print(
+                f"| {backend} | {customers:,} | {r['operation']} | {r['p50_ms']} | {r['p95_ms']} "
+                f"| {r.get('server_cpu_ms', '')} | {r['throughput_rps']} |"
+            )
+    print()
+    print("| backend | customers | seed time (s) |")
+    print("|---|---:|---:|")
+    for (backend, customers), seconds in sorted(seeds.items()):
+        print(f"| {backend} | {customers:,} | {seconds} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"])
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--threads", type=int, default=4)
@@ -372,7 +398,14 @@ def main() -> int:
     parser.add_argument("--random-seed", type=int, default=11)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--seed-only", action="store_true", help="create and seed, then stop")
-    run(parser.parse_args())
+    parser.add_argument("--report", action="store_true", help="print the recorded results")
+    args = parser.parse_args()
+    if args.report:
+        report(BenchSettings())
+        return 0
+    if not args.backend:
+        parser.error("--backend is required")
+    run(args)
     return 0
 
 
