@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.client import BackendClient
 from actions.conversation import conversation_of
 from actions.errors import BackendError, BackendUnavailable, NotVerified
+from actions.forms import clear_task_slots
 from actions.models import Session
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,9 @@ class CustomerAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         channel, conversation_id = conversation_of(tracker)
+        # A task that fails ends here: forget its answers (a confirmation above all), so a
+        # later attempt asks everything, and confirms, again.
+        ended = clear_task_slots() if self.task else []
         try:
             session = await self.client.get_session(channel, conversation_id)
             if session is None:
@@ -53,14 +57,14 @@ class CustomerAction(Action, ABC):
             return await self.act(dispatcher, tracker, domain, session)
         except NotVerified:
             dispatcher.utter_message(response="utter_session_expired")
-            return [SlotSet("verified", False)]
+            return [SlotSet("verified", False), *ended]
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
-            return []
+            return ended
         except BackendError as exc:
             logger.warning("%s: unhandled backend error %s", self.name(), exc.code)
             dispatcher.utter_message(response="utter_backend_error")
-            return []
+            return ended
 
     @abstractmethod
     async def act(

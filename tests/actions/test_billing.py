@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import ActionCheckBill
 from actions.errors import NotVerified
+from actions.forms import TASK_SLOTS
 from tests.actions.factories import (
     FakeBackend,
     bill,
@@ -19,6 +20,7 @@ from tests.actions.factories import (
 )
 
 RATING_EVENTS = [SlotSet("last_task", "check_bill"), SlotSet("awaiting_rating", True)]
+ENDED = [SlotSet(slot, None) for slot in TASK_SLOTS]
 
 
 async def run_action(backend: FakeBackend) -> tuple[list, CollectingDispatcher]:
@@ -68,7 +70,7 @@ async def test_no_bill_yet() -> None:
 async def test_not_verified_conversation_gets_no_account_data() -> None:
     backend = FakeBackend(verified=False)
     events, dispatcher = await run_action(backend)
-    assert events == [SlotSet("verified", False)]
+    assert events == [SlotSet("verified", False), *ENDED]
     assert responses(dispatcher) == ["utter_session_expired"]
     assert backend.called("current_bill") == []
 
@@ -77,7 +79,7 @@ async def test_token_expired_between_calls_is_treated_as_not_verified() -> None:
     backend = FakeBackend(verified=True)
     backend.fail["current_bill"] = NotVerified()
     events, dispatcher = await run_action(backend)
-    assert events == [SlotSet("verified", False)]
+    assert events == [SlotSet("verified", False), *ENDED]
     assert responses(dispatcher) == ["utter_session_expired"]
 
 
@@ -85,7 +87,7 @@ async def test_backend_down_gets_a_friendly_answer_and_no_rating_question() -> N
     backend = FakeBackend(verified=True)
     backend.fail["current_bill"] = unavailable()
     events, dispatcher = await run_action(backend)
-    assert events == []
+    assert events == ENDED
     assert responses(dispatcher) == ["utter_backend_unavailable"]
 
 
@@ -93,7 +95,7 @@ async def test_unexpected_backend_error_is_not_shown_raw() -> None:
     backend = FakeBackend(verified=True)
     backend.fail["current_bill"] = refused(400, "weird")
     events, dispatcher = await run_action(backend)
-    assert events == []
+    assert events == ENDED
     assert responses(dispatcher) == ["utter_backend_error"]
     assert "internal detail" not in str(dispatcher.messages)
 

@@ -265,3 +265,22 @@ async def test_payment_history_lists_recent_payments() -> None:
 async def test_payment_history_empty() -> None:
     _, dispatcher = await run(ActionPaymentHistory(client=FakeBackend(verified=True)))
     assert responses(dispatcher) == ["utter_no_payments", "utter_ask_rating"]
+
+
+async def test_expired_session_at_submit_forgets_the_confirmation() -> None:
+    backend = FakeBackend(verified=False)
+    events, dispatcher = await run(ActionPayBill(client=backend), text="yes", intent="affirm",
+                                   slots=CONFIRMED)
+    assert backend.called("pay") == []
+    assert responses(dispatcher) == ["utter_session_expired"]
+    assert SlotSet("confirm", None) in events
+    assert SlotSet("payment_amount", None) in events
+
+
+async def test_ask_action_failure_keeps_the_answers_given_so_far() -> None:
+    backend = FakeBackend(verified=True)
+    backend.fail["payment_methods"] = unavailable()
+    events, dispatcher = await run(ActionAskPaymentMethod(client=backend),
+                                   slots={"payment_amount": "42.50"})
+    assert events == []
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
