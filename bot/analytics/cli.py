@@ -13,6 +13,7 @@ from typing import Optional
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.analytics.cohort_metrics import summarise
 from bot.analytics.cohorts import sync_cohorts
 from bot.analytics.demo import generate_two_quarters
 from bot.analytics.fmt import Fmt
@@ -41,7 +42,7 @@ def build_report(
 ) -> tuple[str, Metrics, list[Recommendation]]:
     with engine.connect() as conn:
         current = compute(conn, quarter.filters())
-        previous = compute(conn, quarter.previous().filters(), with_cohorts=False)
+        previous = summarise(conn, quarter.previous().filters())
     recs = recommendations(current, previous)
     html = ReportBuilder(quarter, current, previous, recs, fmt).render(generated)
     return html, current, recs

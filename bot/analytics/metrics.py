@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection
 
 from bot.analytics.experience import Latency, Satisfaction, latency, satisfaction
-from bot.analytics.period import COHORTS, Filters
+from bot.analytics.period import Filters
 from bot.analytics.scope import ratio
 from bot.analytics.tasks import (
     Containment,
@@ -64,22 +64,17 @@ def headline_of(
 ) -> Headline:
     customer_tasks = [t for t in tasks if t.task != "human_handoff"]
     started = sum(t.started for t in customer_tasks)
-    completed = sum(min(t.completed, t.started) for t in customer_tasks)
+    completed = sum(t.completed for t in customer_tasks)
     return Headline(
         conversations=vol.conversations,
         customers=vol.customers,
         containment_rate=cont.rate,
-        completion_rate=ratio(completed, started),
+        completion_rate=min(ratio(completed, started), 1.0),
         handoff_rate=ratio(cont.handoff, vol.conversations),
         fallback_rate=fb.rate,
         satisfaction=sat.average,
         ratings=sat.count,
     )
-
-
-def cohort_headline(conn: Connection, f: Filters) -> Headline:
-    return headline_of(volume(conn, f), task_stats(conn, f), containment(conn, f),
-                       fallbacks(conn, f, top=1), satisfaction(conn, f))
 
 
 def compute(conn: Connection, f: Filters, with_cohorts: bool = True) -> Metrics:
@@ -99,5 +94,7 @@ def compute(conn: Connection, f: Filters, with_cohorts: bool = True) -> Metrics:
         latency=latency(conn, f),
     )
     if with_cohorts and f.cohort is None:
-        metrics.cohorts = {c: cohort_headline(conn, f.with_cohort(c)) for c in COHORTS}
+        from bot.analytics.cohort_metrics import headlines_by_cohort
+
+        metrics.cohorts, _ = headlines_by_cohort(conn, f)
     return metrics

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from bot.analytics.cohort_metrics import Summary
 from bot.analytics.metrics import Headline, Metrics
 from bot.analytics.scope import ratio
 from bot.analytics.vocabulary import CHANNEL_LABELS, REASON_LABELS, TASK_LABELS
@@ -260,7 +261,7 @@ def rollout(m: Metrics) -> list[Recommendation]:
     )]
 
 
-def recommendations(current: Metrics, previous: Optional[Metrics]) -> list[Recommendation]:
+def recommendations(current: Metrics, previous: Optional[Summary]) -> list[Recommendation]:
     found = [
         *trends(current.headline, previous.headline if previous else None),
         *task_dropout(current),

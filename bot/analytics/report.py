@@ -8,6 +8,7 @@ from html import escape
 from typing import Optional
 
 from bot.analytics.charts import bar_chart, line_chart
+from bot.analytics.cohort_metrics import Summary
 from bot.analytics.fmt import Fmt
 from bot.analytics.metrics import Headline, Metrics
 from bot.analytics.period import Quarter
@@ -39,7 +40,7 @@ def _channel(name: str) -> str:
 
 
 class ReportBuilder:
-    def __init__(self, quarter: Quarter, current: Metrics, previous: Optional[Metrics],
+    def __init__(self, quarter: Quarter, current: Metrics, previous: Optional[Summary],
                  recommendations: list[Recommendation], fmt: Fmt) -> None:
         self.q = quarter
         self.m = current

@@ -120,8 +120,12 @@ def stopped_and_switched(conn: Connection, f: Filters) -> tuple[int, int]:
     return _utter_count(conn, f, STOPPED_UTTER), _utter_count(conn, f, SWITCHED_UTTER)
 
 
-def _session_numbered(f: Filters, *conditions: Any) -> Any:
-    """Events in scope with ``session_no``: sessions started so far by the sender."""
+def _session_numbered(f: Filters, *conditions: Any, extra: tuple[Any, ...] = ()) -> Any:
+    """Events in scope with ``session_no``: sessions started so far by the sender.
+
+    The JSON ``data`` is not carried through the window's sort: callers pass the
+    few values they need from it as ``extra`` labelled columns.
+    """
     session_no = func.sum(case((events.c.type_name == "session_started", 1), else_=0)).over(
         partition_by=events.c.sender_id,
         order_by=(events.c.timestamp, events.c.id),
@@ -129,20 +133,22 @@ def _session_numbered(f: Filters, *conditions: Any) -> Any:
     )
     return select(
         events.c.id, events.c.sender_id, events.c.timestamp, events.c.type_name,
-        events.c.action_name, events.c.data, session_no.label("session_no"),
+        events.c.action_name, *extra, session_no.label("session_no"),
     ).where(scoped(f), *conditions)
 
 
-def containment(conn: Connection, f: Filters) -> Containment:
+def session_flags(f: Filters) -> Any:
+    """Subquery, one row per session: did a task start, complete, a handoff start."""
     numbered = _session_numbered(
-        f, events.c.type_name.in_(("session_started", "active_loop", "slot"))
+        f, events.c.type_name.in_(("session_started", "active_loop", "slot")),
+        extra=(case((is_completion(), 1), else_=0).label("is_done"),),
     ).subquery("numbered")
-    flags = (
+    return (
         select(
             numbered.c.sender_id,
             numbered.c.session_no,
             func.max(case((is_task_start(numbered), 1), else_=0)).label("started"),
-            func.max(case((is_completion(numbered), 1), else_=0)).label("completed"),
+            func.max(numbered.c.is_done).label("completed"),
             func.max(
                 case((and_(numbered.c.type_name == "active_loop",
                            numbered.c.action_name == HANDOFF_FORM), 1), else_=0)
@@ -151,6 +157,10 @@ def containment(conn: Connection, f: Filters) -> Containment:
         .group_by(numbered.c.sender_id, numbered.c.session_no)
         .subquery("flags")
     )
+
+
+def containment(conn: Connection, f: Filters) -> Containment:
+    flags = session_flags(f)
     channels = sender_channels(f)
     channel = func.coalesce(channels.c.channel, UNKNOWN_CHANNEL)
     contained = case((and_(flags.c.completed == 1, flags.c.handoff == 0), 1), else_=0)
@@ -179,25 +189,25 @@ def turns_per_task(conn: Connection, f: Filters) -> dict[str, float]:
     )
     seq = (
         select(
-            events.c.id, events.c.sender_id, events.c.timestamp, events.c.type_name,
-            events.c.action_name, events.c.data, user_seq.label("user_seq"),
+            events.c.id, events.c.sender_id, events.c.timestamp,
+            case((is_task_start(), 1), else_=0).label("is_start"),
+            case((is_completion(), JsonText(events.c.data, "value"))).label("done_task"),
+            user_seq.label("user_seq"),
         )
         .where(scoped(f), events.c.type_name.in_(("user", "active_loop", "slot")))
         .subquery("seq")
     )
-    start_seq = func.max(case((is_task_start(seq), seq.c.user_seq), else_=None)).over(
+    start_seq = func.max(case((seq.c.is_start == 1, seq.c.user_seq), else_=None)).over(
         partition_by=seq.c.sender_id, order_by=(seq.c.timestamp, seq.c.id), rows=(None, 0)
     )
     marked = select(
-        seq.c.data, seq.c.user_seq, start_seq.label("start_seq"),
-        case((is_completion(seq), 1), else_=0).label("done"),
+        seq.c.done_task, seq.c.user_seq, start_seq.label("start_seq"),
     ).subquery("marked")
-    task = JsonText(marked.c.data, "value")
     turns = marked.c.user_seq - marked.c.start_seq + literal(1)
     rows = conn.execute(
-        select(task, func.avg(turns))
-        .where(marked.c.done == 1, marked.c.start_seq.isnot(None))
-        .group_by(task)
+        select(marked.c.done_task, func.avg(turns))
+        .where(marked.c.done_task.isnot(None), marked.c.start_seq.isnot(None))
+        .group_by(marked.c.done_task)
     )
     return {str(name): float(avg) for name, avg in rows if name is not None}
 
