@@ -65,6 +65,11 @@ def process_env(settings: Settings, extra: dict[str, str] | None = None) -> dict
     env.update(settings_env(settings))
     env.update(rasa_env(settings))
     env.update(extra or {})
+    # Rasa refuses to start while a ${VAR} of credentials.yml is unset: a channel
+    # without credentials gets empty values and stays disabled.
+    from channels.status import empty_defaults
+
+    env.update(empty_defaults(env))
     return env
 
 
@@ -82,8 +87,8 @@ def processes(settings: Settings) -> list[ProcessSpec]:
         "--credentials", str(ROOT / "credentials.yml"),
         "--endpoints", str(ROOT / "endpoints.yml"),
     ]
-    for origin in cors_origins(settings):
-        rasa_cmd += ["--cors", origin]
+    # All origins after one --cors: a repeated --cors keeps only the last one.
+    rasa_cmd += ["--cors", *cors_origins(settings)]
     return [
         ProcessSpec(
             "backend",
