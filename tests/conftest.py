@@ -155,12 +155,17 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_all(url: str) -> None:
+def _empty_all(url: str) -> None:
+    """DELETE, children first: ~100x cheaper than TRUNCATE on a handful of rows.
+
+    Ids keep counting; the seed writes explicit ids from max(id) + 1, so seeded rows
+    still start at 1.
+    """
     engine = create_engine(url, future=True)
     try:
         with engine.begin() as conn:
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
     finally:
         engine.dispose()
 
@@ -176,7 +181,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(template, target)
         return f"sqlite:///{target}"
     url: str = request.getfixturevalue("postgres_database_url")
-    _truncate_all(url)
+    _empty_all(url)
     return url
 
 
