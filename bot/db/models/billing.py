@@ -83,9 +83,7 @@ class Payment(Base):
     id = Column(Integer, primary_key=True)
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False)
     bill_id = Column(Integer, ForeignKey("bills.id"), nullable=True)
-    payment_method_id = Column(
-        Integer, ForeignKey("payment_methods.id"), nullable=True
-    )
+    payment_method_id = Column(Integer, ForeignKey("payment_methods.id"), nullable=True)
     amount = Column(Money, nullable=False)
     status = Column(String(10), nullable=False)
     gateway_reference = Column(String(64), nullable=True)
