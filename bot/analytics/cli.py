@@ -18,6 +18,7 @@ from bot.analytics.cohorts import sync_cohorts
 from bot.analytics.demo import generate_two_quarters
 from bot.analytics.fmt import Fmt
 from bot.analytics.metrics import Metrics, compute
+from bot.analytics.outcomes import Outcomes, backend_outcomes
 from bot.analytics.period import Quarter
 from bot.analytics.recommend import Recommendation, recommendations
 from bot.analytics.report import ReportBuilder
@@ -38,13 +39,14 @@ def _store(settings: Settings) -> Engine:
 
 
 def build_report(
-    engine: Engine, quarter: Quarter, fmt: Fmt, generated: Optional[datetime] = None
+    engine: Engine, quarter: Quarter, fmt: Fmt, generated: Optional[datetime] = None,
+    outcomes: Optional[Outcomes] = None,
 ) -> tuple[str, Metrics, list[Recommendation]]:
     with engine.connect() as conn:
         current = compute(conn, quarter.filters())
         previous = summarise(conn, quarter.previous().filters())
     recs = recommendations(current, previous)
-    html = ReportBuilder(quarter, current, previous, recs, fmt).render(generated)
+    html = ReportBuilder(quarter, current, previous, recs, fmt, outcomes).render(generated)
     return html, current, recs
 
 
@@ -60,6 +62,16 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _outcomes(settings: Settings, q: Quarter) -> Optional[Outcomes]:
+    try:
+        return backend_outcomes(settings.database_url, q.filters())
+    except SQLAlchemyError as error:
+        logger.warning("backend outcomes not read: %s", type(error).__name__)
+        print("warning: business outcomes left out (backend database unreadable)",
+              file=sys.stderr)
+        return None
 
 
 def report_main(settings: Settings, quarter: str, out: Optional[Path] = None) -> int:
@@ -79,7 +91,9 @@ def report_main(settings: Settings, quarter: str, out: Optional[Path] = None) ->
             logger.warning("cohorts not refreshed from the backend: %s", type(error).__name__)
             print("warning: pilot cohorts not refreshed (backend database unreadable)",
                   file=sys.stderr)
-        html, metrics, recs = build_report(engine, q, Fmt(settings.locale))
+        business = _outcomes(settings, q)
+        html, metrics, recs = build_report(engine, q, Fmt(settings.locale, settings.currency),
+                                           outcomes=business)
     except SQLAlchemyError as error:
         logger.error("report %s failed: %s", q.label, error)
         print(f"error: the conversation store could not be read ({type(error).__name__})",

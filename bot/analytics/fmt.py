@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 MINUS = "\u2212"
 
@@ -12,6 +13,10 @@ MINUS = "\u2212"
 @dataclass(frozen=True)
 class Fmt:
     locale: str = "en_US"
+    currency: str = "USD"
+
+    def money(self, amount: Decimal) -> str:
+        return str(format_currency(amount, self.currency, locale=self.locale))
 
     def number(self, value: float) -> str:
         return str(format_decimal(value, format="#,##0", locale=self.locale))

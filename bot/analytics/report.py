@@ -4,6 +4,7 @@ to anything outside the file)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from html import escape
 from typing import Optional
 
@@ -11,6 +12,7 @@ from bot.analytics.charts import bar_chart, line_chart
 from bot.analytics.cohort_metrics import Summary
 from bot.analytics.fmt import Fmt
 from bot.analytics.metrics import Headline, Metrics
+from bot.analytics.outcomes import GROUPS, Outcomes
 from bot.analytics.period import Quarter
 from bot.analytics.recommend import Recommendation
 from bot.analytics.report_style import CSS, DEFINITIONS
@@ -18,6 +20,15 @@ from bot.analytics.scope import ratio
 from bot.analytics.vocabulary import CHANNEL_LABELS, REASON_LABELS, TASK_LABELS
 
 PRIORITY = {1: "High", 2: "Medium", 3: "Low"}
+OUTCOME_LABELS = {
+    "payments_succeeded": "Payments made",
+    "payments_declined": "Payments declined",
+    "payments_pending": "Payments pending",
+    "plan_changes": "Plan changes",
+    "arrangements": "Payment arrangements",
+    "requests_human_handoff": "Handoff tickets",
+    "requests_fault": "Fault tickets",
+}
 DASH = "\u2013"
 
 
@@ -41,7 +52,9 @@ def _channel(name: str) -> str:
 
 class ReportBuilder:
     def __init__(self, quarter: Quarter, current: Metrics, previous: Optional[Summary],
-                 recommendations: list[Recommendation], fmt: Fmt) -> None:
+                 recommendations: list[Recommendation], fmt: Fmt,
+                 outcomes: Optional[Outcomes] = None) -> None:
+        self.outcomes = outcomes
         self.q = quarter
         self.m = current
         self.p = previous
@@ -209,6 +222,20 @@ class ReportBuilder:
         return _table(["Cohort", "Conversations", "Customers", "Containment", "Completion",
                        "Handoff rate", "Not understood", "Satisfaction"], rows)
 
+    def business(self) -> str:
+        o, f = self.outcomes, self.f
+        if o is None:
+            return ("<p>The backend of record was not available when this report was made, "
+                    "so payments, tickets and plan changes are not shown.</p>")
+        rows = [["Amount paid", *(f.money(o.paid.get(g, Decimal("0.00"))) for g in GROUPS),
+                 f.money(sum(o.paid.values(), Decimal("0.00")))]]
+        for name in sorted(o.counts):
+            label = OUTCOME_LABELS.get(name, name.replace("_", " ").capitalize())
+            rows.append([label, *(f.number(o.counts[name][g]) for g in GROUPS),
+                         f.number(o.total(name))])
+        return ("<p>Recorded by the backend of record in the quarter (every channel).</p>"
+                + _table(["Outcome", "Pilot customers", "Other customers", "Total"], rows))
+
     def recommendations(self) -> str:
         if not self.recs:
             return "<p>No rule fired: every monitored figure is within its target.</p>"
@@ -232,6 +259,7 @@ class ReportBuilder:
             ("understanding", "Understanding: intents and fallbacks", self.understanding()),
             ("experience", "Satisfaction and response time", self.experience()),
             ("cohorts", "Pilot versus non-pilot", self.cohorts()),
+            ("outcomes", "Business outcomes", self.business()),
             ("definitions", "How the figures are computed", DEFINITIONS),
         ]
         body = "".join(f'<section id="{sid}"><h2>{escape(title)}</h2>{html}</section>'

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from .scenario import load_scenario
 
 SECTIONS = ("summary", "recommendations", "volume", "tasks", "handoffs", "understanding",
-            "experience", "cohorts", "definitions")
+            "experience", "cohorts", "outcomes", "definitions")
 EXTERNAL = re.compile(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}|<script|<link|@import|src=",
                       re.IGNORECASE)
 NOW = datetime(2025, 4, 2, 9, 0, tzinfo=timezone.utc)
@@ -48,6 +48,7 @@ def test_report_main_writes_the_default_path(tmp_path: Path, capsys) -> None:  #
     assert "Pay bill" in html and "Telegram" in html
     assert "5 conversations" in capsys.readouterr().out
     assert not (tmp_path / "absent-backend.db").exists()  # no stray backend file
+    assert "The backend of record was not available" in html
 
 
 def test_report_figures_come_from_the_data(store: Engine) -> None:
@@ -91,3 +92,17 @@ def test_demo_then_report(tmp_path: Path) -> None:
     assert_self_contained(html)
     assert "handled 300 conversations" in html
     assert "on 2024Q4" in html  # the trend against the demo's previous quarter
+
+
+def test_business_outcomes_section_formats_money(store: Engine) -> None:
+    from decimal import Decimal
+
+    from bot.analytics.outcomes import Outcomes
+
+    load_scenario(store)
+    outcomes = Outcomes(counts={"payments_succeeded": {"pilot": 2, "non_pilot": 1}},
+                        paid={"pilot": Decimal("1250.50")})
+    html, _, _ = build_report(store, Quarter(2025, 1), Fmt(), NOW, outcomes)
+    section = html.split('<section id="outcomes">')[1].split("</section>")[0]
+    assert "Payments made" in section
+    assert "$1,250.50" in section and "$0.00" in section
