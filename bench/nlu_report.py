@@ -129,14 +129,22 @@ def train_model(config: Path, nlu_path: Path, out_dir: Path, name: str) -> tuple
 
 def split_own_data(data_dir: Path, seed: int, work: Path) -> tuple[Path, list[tuple[str, str]]]:
     """Stratified 80/20 split of data/nlu; returns the train file and the test rows."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
 
     data = load_data(str(data_dir))
     train, test = data.train_test_split(train_frac=0.8, random_seed=seed)
-    train_file = work / "train_split.yml"
-    train_file.write_text(train.nlu_as_yaml(), encoding="utf-8")
+    split_dir = work / "train_split"
+    split_dir.mkdir()
+    (split_dir / "nlu.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
+    # nlu_as_yaml() leaves out the retrieval intents' responses; the selectors need them.
+    responses = TrainingData(responses=data.responses)
+    (split_dir / "responses.yml").write_text(
+        RasaYAMLWriter().dumps(responses), encoding="utf-8"
+    )
     rows = [(m.get("text"), m.get("intent")) for m in test.intent_examples]
-    return train_file, rows
+    return split_dir, rows
 
 
 def predict(model: Path, rows: Sequence[tuple[str, str]]) -> list[Prediction]:

@@ -19,12 +19,15 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex
 
+from bot.nlp.thesaurus import lemma_entries
+
 PIPELINE_NAME = "en_telecomnet"
 # Bump when the recipe below changes, so existing builds are replaced.
-BUILD_VERSION = "1.1.0"
+BUILD_VERSION = "1.2.0"
 _STAMP = "telecomnet-build.json"
 
 
@@ -57,10 +60,16 @@ def make_pipeline() -> Language:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     # initialize() loads the lemma lookup tables from spacy-lookups-data.
     nlp.initialize()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    assert isinstance(lemmatizer, Lemmatizer)
+    table = lemmatizer.lookups.get_table("lemma_lookup")
+    for form, canonical in lemma_entries():
+        table[form] = canonical
     nlp.meta["name"] = "telecomnet"
     nlp.meta["version"] = BUILD_VERSION
     nlp.meta["description"] = (
-        "TeleComNet assistant pipeline: blank English tokenizer and lookup lemmatizer"
+        "TeleComNet assistant pipeline: blank English tokenizer, lookup lemmatizer "
+        "with a telecom thesaurus"
     )
     return nlp
 

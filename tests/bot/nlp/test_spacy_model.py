@@ -52,3 +52,9 @@ def test_build_replaces_an_outdated_pipeline(tmp_path: Path) -> None:
 
 def test_missing_pipeline_is_not_current(tmp_path: Path) -> None:
     assert not spacy_model.is_current(tmp_path / "absent")
+
+
+def test_thesaurus_folds_telecom_synonyms_into_one_lemma(built: Path) -> None:
+    nlp = spacy.load(built)
+    lemmas = [t.lemma_ for t in nlp("Invoice statements Representative operator wifi yeah nope")]
+    assert lemmas == ["bill", "bill", "agent", "agent", "internet", "yes", "no"]
