@@ -31,7 +31,8 @@ metadata = MetaData()
 events = Table(
     "events",
     metadata,
-    Column("id", Integer, Sequence("events_seq"), primary_key=True),
+    # optional=True as in Rasa: SERIAL on PostgreSQL, the sequence only where nothing else exists
+    Column("id", Integer, Sequence("events_seq", optional=True), primary_key=True),
     Column("sender_id", String(255), nullable=False, index=True),
     Column("type_name", String(255), nullable=False),
     Column("timestamp", Float),

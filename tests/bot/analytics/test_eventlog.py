@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateTable
 
 from bot.analytics.schema import events
 
@@ -20,6 +23,13 @@ def test_events_table_matches_rasa_sql_event_model() -> None:
     }
     assert ours == theirs
     assert events.name == rasa_table.name
+
+
+@pytest.mark.parametrize("dialect", [postgresql.dialect(), sqlite.dialect()])
+def test_events_table_ddl_is_rasas(dialect) -> None:  # type: ignore[no-untyped-def]
+    # Rasa inserts without an id and relies on the database (SERIAL on PostgreSQL).
+    rasa_ddl = str(CreateTable(SQLTrackerStore.SQLEvent.__table__).compile(dialect=dialect))
+    assert str(CreateTable(events).compile(dialect=dialect)) == rasa_ddl
 
 
 def test_every_row_round_trips_through_rasa_events() -> None:
