@@ -227,6 +227,9 @@ class ReportBuilder:
         if o is None:
             return ("<p>The backend of record was not available when this report was made, "
                     "so payments, tickets and plan changes are not shown.</p>")
+        if not o.counts:
+            return ("<p>The backend of record holds no payments, service requests, plan "
+                    "changes or arrangements in this quarter.</p>")
         rows = [["Amount paid", *(f.money(o.paid.get(g, Decimal("0.00"))) for g in GROUPS),
                  f.money(sum(o.paid.values(), Decimal("0.00")))]]
         for name in sorted(o.counts):

@@ -106,3 +106,5 @@ def test_business_outcomes_section_formats_money(store: Engine) -> None:
     section = html.split('<section id="outcomes">')[1].split("</section>")[0]
     assert "Payments made" in section
     assert "$1,250.50" in section and "$0.00" in section
+    html, _, _ = build_report(store, Quarter(2025, 1), Fmt(), NOW, Outcomes())
+    assert "holds no payments" in html
