@@ -113,3 +113,15 @@ def test_empty_store_gives_zeros(store: Engine) -> None:
     assert m.satisfaction.average == 0.0
     assert m.latency.percentiles == {}
     assert m.headline.completion_rate == 0.0
+
+
+def test_cohort_filter_on_every_metric(loaded: Engine) -> None:
+    with loaded.connect() as conn:
+        pilot = compute(conn, Q1.filters().with_cohort("pilot"))
+        unverified = compute(conn, Q1.filters().with_cohort("unverified"), with_cohorts=False)
+    assert pilot.cohorts == {}  # already one cohort
+    assert (pilot.volume.conversations, pilot.volume.customers) == (2, 1)
+    assert {t.task for t in pilot.tasks if t.started} == {"pay_bill", "change_plan"}
+    assert pilot.fallbacks.core_fallbacks == 1
+    assert unverified.handoff_causes == [HandoffCause("not_understood", "none", 1)]
+    assert unverified.fallbacks.top_messages == [("blah blah", 2)]
