@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from bot.analytics.period import Filters
@@ -118,3 +118,38 @@ def latency(conn: Connection, f: Filters, wanted: tuple[int, ...] = (50, 90, 95,
         samples=sum(n for _, n in histogram),
         percentiles=percentiles_from_histogram(histogram, wanted, LATENCY_BUCKET_MS / 1000),
     )
+
+
+def satisfaction_by_task(conn: Connection, f: Filters) -> dict[str, Satisfaction]:
+    """Ratings attributed to the task completed last before them in the conversation."""
+    from bot.analytics.tasks import is_completion
+
+    is_rating = and_(events.c.type_name == "user", events.c.intent_name == RATING_INTENT)
+    seq = (
+        select(
+            events.c.id, events.c.sender_id, events.c.timestamp,
+            case((is_completion(), events.c.id)).label("done_id"),
+            case((is_rating, func.lower(func.trim(JsonText(events.c.data, "text")))))
+            .label("answer"),
+        )
+        .where(scoped(f), events.c.type_name.in_(("user", "slot")))
+        .subquery("seq")
+    )
+    last_done = func.max(seq.c.done_id).over(
+        partition_by=seq.c.sender_id, order_by=(seq.c.timestamp, seq.c.id), rows=(None, 0)
+    )
+    marked = select(seq.c.answer, last_done.label("last_done")).subquery("marked")
+    done = events.alias("done")
+    task = JsonText(done.c.data, "value")
+    rows = conn.execute(
+        select(task, marked.c.answer, func.count())
+        .select_from(marked.join(done, done.c.id == marked.c.last_done))
+        .where(marked.c.answer.isnot(None))
+        .group_by(task, marked.c.answer)
+    )
+    result: dict[str, Satisfaction] = {}
+    for name, answer, n in rows:
+        score = parse_rating(str(answer or ""))
+        if score is not None and name is not None:
+            result.setdefault(str(name), Satisfaction()).distribution[score] += int(n)
+    return result

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection
 
-from bot.analytics.experience import Latency, Satisfaction, latency, satisfaction
+from bot.analytics.experience import (
+    Latency,
+    Satisfaction,
+    latency,
+    satisfaction,
+    satisfaction_by_task,
+)
 from bot.analytics.period import Filters
 from bot.analytics.scope import ratio
 from bot.analytics.tasks import (
@@ -52,6 +58,7 @@ class Metrics:
     satisfaction: Satisfaction
     latency: Latency
     cohorts: dict[str, Headline] = field(default_factory=dict)
+    satisfaction_by_task: dict[str, Satisfaction] = field(default_factory=dict)
 
     @property
     def headline(self) -> Headline:
@@ -92,6 +99,7 @@ def compute(conn: Connection, f: Filters, with_cohorts: bool = True) -> Metrics:
         intents=top_intents(conn, f),
         satisfaction=satisfaction(conn, f),
         latency=latency(conn, f),
+        satisfaction_by_task=satisfaction_by_task(conn, f),
     )
     if with_cohorts and f.cohort is None:
         from bot.analytics.cohort_metrics import headlines_by_cohort

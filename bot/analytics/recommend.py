@@ -27,6 +27,8 @@ HANDOFF_CAUSE_SHARE = 0.2
 SLOW_P95_SECONDS = 2.0
 LOW_SATISFACTION = 4.0
 LOW_RATING_SHARE = 0.15
+MIN_TASK_RATINGS = 20
+TASK_RATING_GAP = 0.3
 WORSENED_RATE = 0.02
 WORSENED_SATISFACTION = 0.1
 ROLLOUT_CONTAINMENT = 0.7
@@ -187,6 +189,17 @@ def experience(m: Metrics) -> list[Recommendation]:
             m.latency.samples,
         ))
     s = m.satisfaction
+    rated = [(task, t) for task, t in m.satisfaction_by_task.items()
+             if t.count >= MIN_TASK_RATINGS and t.average < s.average - TASK_RATING_GAP]
+    for task, t in sorted(rated, key=lambda x: x[1].average)[:2]:
+        label = TASK_LABELS.get(task, task)
+        found.append(Recommendation(
+            2, "Satisfaction", f"Find out why '{label}' is rated lower",
+            f"'{label}' averages {t.average:.2f} from {t.count:,} ratings against "
+            f"{s.average:.2f} overall; {pct(t.low_share)} rated it 1 or 2.",
+            "Read the low-rated transcripts of this task and fix what they have in common.",
+            t.distribution[1] + t.distribution[2],
+        ))
     if s.count and (s.average < LOW_SATISFACTION or s.low_share > LOW_RATING_SHARE):
         found.append(Recommendation(
             1 if s.average < LOW_SATISFACTION - 0.5 else 2,

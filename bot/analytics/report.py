@@ -200,9 +200,13 @@ class ReportBuilder:
                                                              reverse=True)],
                           "Satisfaction ratings", fmt=f.number, color="#2e8b57")
         rows = [[f"p{p}", f.seconds(v)] for p, v in sorted(lat.percentiles.items())]
+        by_task = sorted(self.m.satisfaction_by_task.items(), key=lambda x: x[1].average)
+        task_rows = [[TASK_LABELS.get(task, task), f.decimal(t.average), f.number(t.count),
+                      f.percent(t.low_share)] for task, t in by_task]
         return (
             f"<p>Average {f.decimal(s.average)} of 5 from {f.number(s.count)} ratings; "
             f"{f.percent(s.low_share)} rated 1 or 2.</p>" + chart
+            + _table(["Task rated", "Average", "Ratings", "Rated 1-2"], task_rows)
             + f"<p>Response time from a customer message to the assistant's answer "
               f"({f.number(lat.samples)} answers):</p>"
             + _table(["Percentile", "Seconds"], rows)

@@ -72,6 +72,9 @@ def test_understanding_and_experience(loaded: Engine) -> None:
     assert sum(n for _, n in m.intents) == 15
     assert m.satisfaction.distribution == {1: 0, 2: 1, 3: 0, 4: 0, 5: 1}
     assert m.satisfaction.average == pytest.approx(3.5)
+    by_task = {task: s.distribution for task, s in m.satisfaction_by_task.items()}
+    assert by_task == {"pay_bill": {1: 0, 2: 0, 3: 0, 4: 0, 5: 1},
+                       "check_outage": {1: 0, 2: 1, 3: 0, 4: 0, 5: 0}}
     assert m.latency.samples == 15
     assert m.latency.percentiles[50] == pytest.approx(0.5, abs=0.011)
     assert m.latency.percentiles[95] == pytest.approx(1.0, abs=0.011)

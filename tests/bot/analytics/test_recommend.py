@@ -89,3 +89,14 @@ def test_rollout_advice_follows_the_pilot_figures() -> None:
     assert "lower than the pilot" in ready[0].evidence
     m.cohorts = {"pilot": headline(containment_rate=0.5)}
     assert rollout(m)[0].title == "Hold the rollout at its current size"
+
+
+def test_a_task_rated_well_below_the_rest_is_named() -> None:
+    m = metrics(ratings={5: 200, 4: 100})
+    low, fine = Satisfaction(), Satisfaction()
+    low.distribution.update({2: 15, 3: 10})
+    fine.distribution.update({5: 30})
+    m.satisfaction_by_task = {"change_plan": low, "check_bill": fine}
+    recs = [r for r in recommendations(m, None) if r.area == "Satisfaction"]
+    assert [r.title for r in recs] == ["Find out why 'Change plan' is rated lower"]
+    assert "2.40 from 25 ratings" in recs[0].evidence
