@@ -28,6 +28,10 @@ class Quarter:
             raise ValueError(f"quarter year {year} is out of range")
         return cls(year, int(match.group(2)))
 
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
     @property
     def label(self) -> str:
         return f"{self.year}Q{self.number}"

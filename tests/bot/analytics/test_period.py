@@ -14,6 +14,8 @@ def test_quarter_parsing_and_neighbours() -> None:
     assert q.previous() == Quarter(2024, 4)
     assert Quarter.parse("2024-q4").next() == q
     assert Quarter.parse("2025Q4").end == date(2026, 1, 1)
+    assert Quarter.containing(date(2026, 11, 25)) == Quarter(2026, 4)
+    assert Quarter.containing(date(2025, 3, 31)).label == "2025Q1"
 
 
 @pytest.mark.parametrize("text", ["2025", "2025Q5", "Q1 2025", "", "1999Q1"])
