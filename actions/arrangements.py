@@ -16,7 +16,7 @@ from actions.conversation import entity_value, idempotency_key, latest_intent, l
 from actions.dates_input import parse_date
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.models import Session
 
 MIN_INSTALMENTS, MAX_INSTALMENTS = 2, 6
@@ -82,7 +82,9 @@ class ValidatePaymentArrangementForm(TaskForm):
         if intent == "payment_arrangement" and requested != "arrangement_kind":
             found = kind_from_text(text) if re.search(r"[a-z]", text.lower()) else None
             return {"arrangement_kind": found} if found else {}
-        if requested == "arrangement_kind" and intent not in NOT_AN_ANSWER:
+        if requested == "arrangement_kind" and (
+            kind_from_text(text) or not not_an_answer(tracker)
+        ):
             return {"arrangement_kind": text}
         return {}
 
@@ -103,7 +105,7 @@ class ValidatePaymentArrangementForm(TaskForm):
             return {}
         text = entity_value(tracker, "date") or latest_text(tracker)
         readable = parse_date(text, self.today()) or instalments_from_text(text)
-        if readable is None and latest_intent(tracker) in NOT_AN_ANSWER:
+        if readable is None and not_an_answer(tracker):
             return {}
         return {"arrangement_detail": text}
 

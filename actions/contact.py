@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import CustomerAction, ask_rating
 from actions.conversation import entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.models import Session
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -75,9 +75,10 @@ class ValidateUpdateContactForm(TaskForm):
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
         if requested == "contact_field":
-            if intent in NOT_AN_ANSWER:
+            field = field_from_text(latest_text(tracker))
+            if field is None and not_an_answer(tracker):
                 return {}
-            return {"contact_field": field_from_text(latest_text(tracker)) or latest_text(tracker)}
+            return {"contact_field": field or latest_text(tracker)}
         if intent == "update_contact_details" and not tracker.get_slot("contact_field"):
             field = field_from_text(latest_text(tracker))
             if field:
@@ -104,9 +105,14 @@ class ValidateUpdateContactForm(TaskForm):
             found = entity_value(tracker, by_entity)
             if found:
                 return {"contact_value": found}
-        if latest_intent(tracker) in NOT_AN_ANSWER - {"greet"}:
+        text = latest_text(tracker)
+        checks = {"email": valid_email, "phone": valid_phone, "address": valid_address}
+        check = checks.get(str(field))
+        if check and check(text):
+            return {"contact_value": text}
+        if not_an_answer(tracker):
             return {}
-        return {"contact_value": latest_text(tracker)}
+        return {"contact_value": text}
 
     async def validate_contact_value(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -129,7 +135,7 @@ class ValidateUpdateContactForm(TaskForm):
         found = entity_value(tracker, "postcode")
         if found:
             return {"postcode": found}
-        if latest_intent(tracker) in NOT_AN_ANSWER:
+        if not_an_answer(tracker):
             return {}
         return {"postcode": latest_text(tracker)}
 

@@ -17,7 +17,7 @@ from actions.client import BackendClient
 from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, next_visit_slot
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.models import Outage, Session
 
 SERVICE_WORDS = {
@@ -140,7 +140,7 @@ class ValidateReportProblemForm(TaskForm):
         found = entity_value(tracker, "service") or service_from_text(latest_text(tracker))
         if found:
             return {"service": found}
-        if requested == "service" and intent not in NOT_AN_ANSWER:
+        if requested == "service" and not not_an_answer(tracker):
             return {"service": latest_text(tracker)}
         return {}
 

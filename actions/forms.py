@@ -42,6 +42,26 @@ NOT_AN_ANSWER = frozenset(
 )
 
 
+# Task intents: a confident one inside a form is a switch of task, unless the text also
+# reads as an answer to the question asked (checked by each extractor first).
+TASK_INTENTS = frozenset(
+    {"check_bill", "explain_bill", "pay_bill", "payment_history", "payment_arrangement",
+     "account_overview", "check_data_usage", "change_plan", "update_contact_details",
+     "report_problem", "check_outage", "request_service", "check_ticket_status",
+     "cancel_ticket", "human_handoff"}
+)
+SWITCH_CONFIDENCE = 0.8
+
+
+def not_an_answer(tracker: Tracker) -> bool:
+    """The latest message answers no form question: a rule or a task switch handles it."""
+    intent = tracker.latest_message.get("intent") or {}
+    name = str(intent.get("name") or "")
+    if name in NOT_AN_ANSWER:
+        return True
+    return name in TASK_INTENTS and float(intent.get("confidence") or 0) >= SWITCH_CONFIDENCE
+
+
 def clear_task_slots() -> list[EventType]:
     return [SlotSet(slot, None) for slot in TASK_SLOTS]
 

@@ -60,6 +60,6 @@ class ActionHumanHandoff(CustomerAction):
         dispatcher.utter_message(
             response="utter_handoff_created",
             reference=ticket.reference,
-            wait=f"about {wait} minutes" if wait else "as soon as possible",
+            wait=f"in about {wait} minutes" if wait else "as soon as possible",
         )
         return clear_task_slots()

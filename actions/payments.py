@@ -14,7 +14,7 @@ from actions.base import CustomerAction, ask_rating
 from actions.conversation import idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
 from actions.models import PaymentMethod, Session
 from actions.money_input import looks_like_card_number, means_full_balance, parse_amount
 
@@ -137,7 +137,11 @@ class ValidatePayBillForm(TaskForm):
         if tracker.get_slot("requested_slot") != "payment_method":
             return {}
         intent = latest_intent(tracker)
-        if intent in NOT_AN_ANSWER:
+        text = latest_text(tracker).lower()
+        reads_as_choice = option_index(text, 9) is not None or any(
+            word in text for word in (*NEW_CARD_WORDS, *DEFAULT_WORDS, "card", "visa", "master")
+        )
+        if not reads_as_choice and not_an_answer(tracker):
             return {}
         if intent == "affirm":
             return {"payment_method": "default"}

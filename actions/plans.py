@@ -14,7 +14,7 @@ from actions.base import CustomerAction, ask_rating
 from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
 from actions.models import Plan, Session
 
 
@@ -51,7 +51,7 @@ class ValidateChangePlanForm(TaskForm):
             return {}
         if named:
             return {"plan_name": named}
-        if latest_intent(tracker) in NOT_AN_ANSWER:
+        if not_an_answer(tracker):
             return {}
         return {"plan_name": latest_text(tracker)}
 

@@ -15,7 +15,7 @@ from actions.conversation import entity_value, idempotency_key, latest_intent, l
 from actions.errors import BackendError, BackendUnavailable
 from actions.faults import service_from_text
 from actions.formatting import day
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
 from actions.models import ServiceRequest, Session
 
 REQUEST_TYPES = {
@@ -90,7 +90,7 @@ class ValidateRequestServiceForm(TaskForm):
         )
         if found:
             return {"request_type": found}
-        if requested == "request_type" and intent not in NOT_AN_ANSWER:
+        if requested == "request_type" and not not_an_answer(tracker):
             return {"request_type": latest_text(tracker)}
         return {}
 
@@ -109,7 +109,7 @@ class ValidateRequestServiceForm(TaskForm):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "contact_value":
             return {}
-        if latest_intent(tracker) in NOT_AN_ANSWER:
+        if not_an_answer(tracker):
             return {}
         return {"contact_value": latest_text(tracker)}
 
@@ -131,7 +131,7 @@ class ValidateRequestServiceForm(TaskForm):
         found = entity_value(tracker, "postcode")
         if found:
             return {"postcode": found}
-        if latest_intent(tracker) in NOT_AN_ANSWER:
+        if not_an_answer(tracker):
             return {}
         return {"postcode": latest_text(tracker)}
 
@@ -153,7 +153,7 @@ class ValidateRequestServiceForm(TaskForm):
         found = entity_value(tracker, "service") or service_from_text(latest_text(tracker))
         if found:
             return {"service": found}
-        if latest_intent(tracker) in NOT_AN_ANSWER:
+        if not_an_answer(tracker):
             return {}
         return {"service": latest_text(tracker)}
 

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import CustomerAction, ask_rating
 from actions.conversation import entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
-from actions.forms import NOT_AN_ANSWER, TaskForm, accepted, clear_task_slots, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
 from actions.models import ServiceRequest, Session
 from actions.service_requests import OPEN_STATUSES, ticket_line, ticket_ref_from_text
 
@@ -103,7 +103,7 @@ class ValidateCancelTicketForm(TaskForm):
         found = entity_value(tracker, "ticket_ref") or ticket_ref_from_text(latest_text(tracker))
         if found:
             return {"ticket_ref": found}
-        if requested == "ticket_ref" and intent not in NOT_AN_ANSWER:
+        if requested == "ticket_ref" and not not_an_answer(tracker):
             return {"ticket_ref": latest_text(tracker)}
         return {}
 

@@ -204,3 +204,24 @@ async def test_contact_change_backend_down() -> None:
     _, dispatcher = await run(ActionUpdateContact(client=backend), slots={
         "contact_field": "email", "contact_value": "a@b.co", "confirm": True})
     assert responses(dispatcher) == ["utter_change_unknown"]
+
+
+async def test_another_task_asked_instead_of_an_email_is_left_to_the_switch_rule() -> None:
+    events, dispatcher = await run(
+        ValidateUpdateContactForm(client=FakeBackend(verified=True)),
+        text="how much is my bill", intent="check_bill",
+        requested_slot="contact_value", active_loop="update_contact_form",
+        slots={"contact_field": "email"},
+    )
+    assert "contact_value" not in slot_events(events)
+    assert dispatcher.messages == []
+
+
+async def test_a_valid_answer_wins_over_a_task_intent() -> None:
+    events, _ = await run(
+        ValidateUpdateContactForm(client=FakeBackend(verified=True)),
+        text="jane.doe@example.com", intent="update_contact_details",
+        requested_slot="contact_value", active_loop="update_contact_form",
+        slots={"contact_field": "email"},
+    )
+    assert slot_events(events)["contact_value"] == "jane.doe@example.com"

@@ -160,7 +160,7 @@ async def test_handoff_carries_a_masked_transcript_and_gives_reference_and_wait(
     assert "Customer: how much is my bill" in body["transcript"]
     assert "482913" not in body["transcript"]
     assert responses(dispatcher) == ["utter_handoff_created"]
-    assert message(dispatcher)["wait"] == "about 12 minutes"
+    assert message(dispatcher)["wait"] == "in about 12 minutes"
 
 
 def test_transcript_is_bounded() -> None:
