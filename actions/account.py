@@ -16,7 +16,9 @@ from actions.models import Plan, Session, UsageItem
 
 
 def allowance_text(amount: Optional[int], unit: str) -> str:
-    return f"unlimited {unit}" if amount is None else f"{amount} {unit}"
+    if amount is None:
+        return f"unlimited {unit.replace('GB ', '')}"
+    return f"{amount} {unit}"
 
 
 def plan_text(plan: Plan) -> str:

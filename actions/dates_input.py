@@ -41,9 +41,13 @@ def parse_date(text: str, today: date) -> Optional[date]:
             return None
     if "tomorrow" in lowered:
         return today + timedelta(days=1)
-    relative = re.search(r"\bin (\d{1,3}) (day|days|week|weeks)\b", lowered)
+    words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "ten": 10}
+    relative = re.search(
+        r"\b(\d{1,3}|a|an|one|two|three|four|ten) (day|days|week|weeks)\b", lowered
+    )
     if relative:
-        count = int(relative.group(1))
+        amount = relative.group(1)
+        count = int(amount) if amount.isdigit() else words[amount]
         return today + timedelta(days=count * (7 if "week" in relative.group(2) else 1))
     if "next week" in lowered:
         return today + timedelta(days=7)

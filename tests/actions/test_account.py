@@ -112,6 +112,9 @@ async def test_plan_options_list_prices_and_mark_the_current_plan() -> None:
         " (your current plan)"
     )
     assert len(options) == 4
+    assert options[2] == (
+        "3. Unlimited ($50.00/month: unlimited data, unlimited minutes, unlimited texts)"
+    )
 
 
 async def test_plan_confirmation_quotes_the_difference() -> None:

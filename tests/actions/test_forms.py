@@ -69,6 +69,8 @@ TODAY = date(2026, 11, 25)  # a Wednesday
     [("2026-12-20", date(2026, 12, 20)), ("December 20", date(2026, 12, 20)),
      ("dec 5th", date(2026, 12, 5)), ("20th of december", date(2026, 12, 20)),
      ("in 2 weeks", date(2026, 12, 9)), ("in 10 days", date(2026, 12, 5)),
+     ("in 1 week", date(2026, 12, 2)), ("1 week", date(2026, 12, 2)),
+     ("a week from now", date(2026, 12, 2)), ("two weeks", date(2026, 12, 9)),
      ("tomorrow", date(2026, 11, 26)), ("next week", date(2026, 12, 2)),
      ("friday", date(2026, 11, 27)), ("12/20", date(2026, 12, 20)),
      ("January 3", date(2027, 1, 3)), ("whenever", None), ("February 30", None)],
