@@ -16,9 +16,25 @@ def _setup(settings: Settings, args: argparse.Namespace) -> int:
     """Everything `make run` and `make test` need: database, demo data, models."""
     _migrate(settings, args)
     _seed_if_empty(settings)
+    _demo_conversations_once(settings)
     from bot import training
 
     return training.train(settings)
+
+
+DEMO_QUARTER = "2025Q1"
+
+
+def _demo_conversations_once(settings: Settings) -> None:
+    """A demo quarter of conversation events, so the report has data on a fresh set-up."""
+    stamp = settings.var_dir / f".demo-conversations-{DEMO_QUARTER}"
+    if stamp.exists():
+        return
+    from bot.analytics.cli import demo_main
+
+    print(f"==> demo conversations for {DEMO_QUARTER} (for the quarterly report)", flush=True)
+    if demo_main(settings, DEMO_QUARTER, 6000) == 0:
+        stamp.write_text("loaded\n")
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
