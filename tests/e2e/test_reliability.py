@@ -28,7 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from bot.settings import ROOT
 from bot.stack import processes
 from tests.e2e.stack import RunningStack, running_stack
-from tests.e2e.test_security import verify
+from tests.e2e.test_security import verify as verify_as
 from tests.e2e.test_thin_slice import DEMO_PHONE, latest_code, texts
 
 pytestmark = pytest.mark.stack
@@ -84,6 +84,11 @@ def resume(stack: RunningStack, name: str) -> None:
 
 
 # ---------------------------------------------------------------- observations
+
+
+def verify(stack: RunningStack, sender: str, task_text: str) -> str:
+    """Verify as Maria Lopez (AC10000001, saved Visa that pays fine)."""
+    return verify_as(stack, sender, task_text, ("+1 202 555 0101", DEMO_PHONE))
 
 
 def new_sender() -> str:
