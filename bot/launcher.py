@@ -65,12 +65,10 @@ def banner(settings: Settings, env: Mapping[str, str]) -> str:
 
 
 def _live_channels(env: Mapping[str, str]) -> list[str]:
-    live = ["rest", "socketio (web widget)"]
-    try:
-        from channels.status import live_channels
-    except ImportError:
-        return live
-    return live + [name for name in live_channels(env) if name not in live]
+    from channels.status import live_channels
+
+    names = {"socketio": "socketio (web widget)"}
+    return ["rest", *(names.get(name, name) for name in live_channels(env))]
 
 
 def run(settings: Settings) -> int:

@@ -72,3 +72,11 @@ def test_every_process_gets_the_same_ports(tmp_path: Path) -> None:
     assert set(names) == {"backend", "actions", "rasa"}
     assert "5111" in names["rasa"].argv and "5155" in names["actions"].argv
     assert "--enable-api" not in names["rasa"].argv  # Rasa's HTTP API stays off
+
+
+def test_launcher_names_each_live_channel_once() -> None:
+    from bot.launcher import _live_channels
+
+    assert _live_channels({}) == ["rest", "socketio (web widget)"]
+    live = _live_channels({"TCN_TELEGRAM_BOT_TOKEN": "123:abc", "TCN_TELEGRAM_MODE": "polling"})
+    assert live == ["rest", "socketio (web widget)", "telegram"]
