@@ -6,6 +6,7 @@ start the very same commands on free ports.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "TCN_ACTIONS_PORT": str(settings.actions_port),
         "TCN_MODEL_PATH": str(settings.model_path),
         "TCN_TOKEN_SECRET": settings.token_secret.get_secret_value(),
+        "TCN_CORS_ORIGINS": json.dumps(list(settings.cors_origins)),
     }
 
 

@@ -68,13 +68,16 @@ class RunningStack:
 
 
 def stack_settings(var_dir: Path) -> Settings:
+    backend_port = free_port()
     return Settings(
         var_dir=var_dir,
         database_url=f"sqlite:///{var_dir / 'backend.db'}",
         tracker_store_db=str(var_dir / "conversations.db"),
-        backend_port=free_port(),
+        backend_port=backend_port,
         rasa_port=free_port(),
         actions_port=free_port(),
+        # the portal page is served by the backend: its origin is the one CORS allows
+        cors_origins=[f"http://127.0.0.1:{backend_port}"],
     )
 
 
