@@ -169,6 +169,11 @@ def warns_about_cards(reply: str) -> bool:
     return bool(re.search(r"card", reply, re.I) and re.search(r"never|don.t|do not", reply, re.I))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap (issue 6): a card number typed outside a payment is read as `inform` "
+    "and gets the fallback, not the 'never send card details' warning",
+)
 @pytest.mark.parametrize(
     "typed",
     [f"my card number is {CARD}", f"{CARD} exp 12/29 {CVV_TEXT}", f"can you charge {SECOND_CARD}"],
