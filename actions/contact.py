@@ -15,9 +15,9 @@ from actions.conversation import entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.models import Session
+from actions.postcode import PostcodeSlot
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-POSTCODE_RE = re.compile(r"^\d{5}$")
 FIELD_WORDS = {
     "email": ("email", "e-mail", "mail"),
     "phone": ("phone", "number", "mobile", "cell"),
@@ -56,7 +56,7 @@ def valid_address(text: str) -> Optional[str]:
     return None
 
 
-class ValidateUpdateContactForm(TaskForm):
+class ValidateUpdateContactForm(PostcodeSlot, TaskForm):
     def name(self) -> str:
         return "validate_update_contact_form"
 
@@ -126,28 +126,6 @@ class ValidateUpdateContactForm(TaskForm):
         if cleaned is None:
             return reject("contact_value", dispatcher, tracker, f"utter_contact_{field}_invalid")
         return accepted("contact_value", cleaned)
-
-    async def extract_postcode(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "postcode":
-            return {}
-        found = entity_value(tracker, "postcode")
-        if found:
-            return {"postcode": found}
-        if not_an_answer(tracker):
-            return {}
-        return {"postcode": latest_text(tracker)}
-
-    async def validate_postcode(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is None:
-            return {}
-        code = str(value).strip()
-        if not POSTCODE_RE.match(code):
-            return reject("postcode", dispatcher, tracker, "utter_postcode_invalid")
-        return accepted("postcode", code)
 
 
 def contact_changes(tracker: Tracker) -> dict[str, str]:

@@ -19,6 +19,7 @@ from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, next_visit_slot
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.models import Outage, Session
+from actions.postcode import PostcodeSlot
 
 SERVICE_WORDS = {
     "internet": ("internet", "wifi", "wi-fi", "broadband", "router", "online", "connection"),
@@ -51,7 +52,7 @@ def outage_text(outages: list[Outage]) -> str:
     return "\n".join(lines)
 
 
-class ValidateCheckOutageForm(FormValidationAction):
+class ValidateCheckOutageForm(PostcodeSlot, FormValidationAction):
     """Outages are public: only a ZIP code is needed, no verification."""
 
     def __init__(self, client: Optional[BackendClient] = None) -> None:
@@ -74,16 +75,6 @@ class ValidateCheckOutageForm(FormValidationAction):
         if latest_intent(tracker) == "inform":
             return {"postcode": latest_text(tracker)}
         return {}
-
-    async def validate_postcode(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is None:
-            return {}
-        code = str(value).strip()
-        if not re.fullmatch(r"\d{5}", code):
-            return reject("postcode", dispatcher, tracker, "utter_postcode_invalid")
-        return accepted("postcode", code)
 
 
 class ActionCheckOutage(Action):

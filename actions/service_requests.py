@@ -17,6 +17,7 @@ from actions.faults import service_from_text
 from actions.formatting import day
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
 from actions.models import ServiceRequest, Session
+from actions.postcode import PostcodeSlot
 
 REQUEST_TYPES = {
     "sim_replacement": ("sim", "sim card", "replacement sim", "new sim", "lost my phone"),
@@ -64,7 +65,7 @@ def ticket_line(ticket: ServiceRequest) -> str:
 
 
 
-class ValidateRequestServiceForm(TaskForm):
+class ValidateRequestServiceForm(PostcodeSlot, TaskForm):
     def name(self) -> str:
         return "validate_request_service_form"
 
@@ -122,28 +123,6 @@ class ValidateRequestServiceForm(TaskForm):
         if address is None:
             return reject("contact_value", dispatcher, tracker, "utter_contact_address_invalid")
         return accepted("contact_value", address)
-
-    async def extract_postcode(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "postcode":
-            return {}
-        found = entity_value(tracker, "postcode")
-        if found:
-            return {"postcode": found}
-        if not_an_answer(tracker):
-            return {}
-        return {"postcode": latest_text(tracker)}
-
-    async def validate_postcode(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value is None:
-            return {}
-        code = str(value).strip()
-        if not re.fullmatch(r"\d{5}", code):
-            return reject("postcode", dispatcher, tracker, "utter_postcode_invalid")
-        return accepted("postcode", code)
 
     async def extract_service(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
