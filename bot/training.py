@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.settings import ROOT, Settings
@@ -60,8 +63,26 @@ def _rasa(settings: Settings, *args: str) -> int:
     return subprocess.call(cmd, cwd=ROOT, env=process_env(settings))  # noqa: S603
 
 
+@contextmanager
+def _training_lock(settings: Settings) -> Iterator[None]:
+    """One training at a time per model directory (several test runs may share it)."""
+    settings.model_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = settings.model_path.parent / ".train.lock"
+    with lock_path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def train(settings: Settings, force: bool = False) -> int:
     ensure_spacy_model()
+    with _training_lock(settings):
+        return _train_locked(settings, force)
+
+
+def _train_locked(settings: Settings, force: bool) -> int:
     if not force and model_is_current(settings):
         print(f"==> model {settings.model_path.name} is up to date with data/, config.yml "
               "and domain.yml: not retraining")
