@@ -12,10 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Optional
 
-import phonenumbers
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 
@@ -36,6 +34,7 @@ from bot.seed.data import (
     PLANS,
     CustomerSpec,
 )
+from bot.seed.phones import generated_phone
 
 __all__ = ["DEMO_IDENTITIES", "SeedReport", "seed"]
 
@@ -61,25 +60,13 @@ class SeedReport:
         return f"{self.message} ({self.seconds:.1f} s)"
 
 
-@lru_cache(maxsize=1)
-def _area_codes() -> tuple[int, ...]:
-    """US area codes for which 555-01xx (fictional numbers) is a valid number."""
-    return tuple(
-        code
-        for code in range(201, 990)
-        if code != 202 and phonenumbers.is_valid_number(phonenumbers.parse(f"+1{code}5550100"))
-    )
-
-
 def bulk_specs(count: int, rng: random.Random, start_index: int) -> Iterator[CustomerSpec]:
     """Generated customers; every case appears at a steady rate."""
-    area_codes = _area_codes()
     plan_codes = list(BULK_PLAN_WEIGHTS)
     weights = list(BULK_PLAN_WEIGHTS.values())
     postcodes = [p[0] for p in PLACES]
     for k in range(count):
         index = start_index + k
-        area = area_codes[(k // 100) % len(area_codes)]
         roll = rng.random()
         status, bill = "active", rng.choice(["open", "open", "paid"])
         if roll < 0.08:
@@ -106,7 +93,7 @@ def bulk_specs(count: int, rng: random.Random, start_index: int) -> Iterator[Cus
             account_number=f"AC{10000000 + index:08d}",
             first_name=rng.choice(FIRST_NAMES),
             last_name=rng.choice(LAST_NAMES),
-            phone=f"+1{area}55501{k % 100:02d}",
+            phone=generated_phone(k),
             postcode=rng.choice(postcodes),
             plan_code=rng.choices(plan_codes, weights)[0],
             status=status,

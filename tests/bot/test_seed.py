@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from bot.db.models import Arrangement, Bill, Customer, Outage, PaymentMethod, ServiceRequest
@@ -79,3 +80,38 @@ def test_phone_numbers_are_fictional_and_unique_at_demo_scale(database_url: str)
     phones = [p for (p,) in _rows(database_url, select(Customer.phone))]
     assert len(set(phones)) == len(phones) == 300
     assert all(p[5:10] == "55501" for p in phones)
+
+
+def test_generated_phones_stay_unique_and_valid_beyond_the_fictional_range() -> None:
+    import phonenumbers
+
+    from bot.seed.phones import area_codes, capacity, generated_phone
+
+    fictional = len(area_codes()) * 100  # the old generator repeated after this many
+    count = 50_000
+    assert count > fictional
+    phones = [generated_phone(k) for k in range(count)]
+    assert len(set(phones)) == count
+    assert "+12025550101" not in phones  # the demo identities' area code stays free
+    for phone in phones[:: count // 500] + phones[fictional - 2 : fictional + 2]:
+        parsed = phonenumbers.parse(phone)
+        assert phonenumbers.is_valid_number(parsed), phone
+        assert phone[5:8] == "555", phone
+    # The first 45,000 are the fictional 555-0100...0199 numbers, as before.
+    assert all(p[8:10] == "01" for p in phones[:fictional])
+    assert all(int(p[8:]) >= 2000 for p in phones[fictional:])
+    assert capacity() >= 2_000_000
+    assert generated_phone(capacity() - 1) not in phones
+    with pytest.raises(ValueError):
+        generated_phone(capacity())
+
+
+def test_generated_phones_are_spread_over_the_whole_capacity_without_repeats() -> None:
+    from bot.seed.phones import capacity, generated_phone
+
+    # A stride coprime with the capacity visits positions all over the range,
+    # including the last few, e.g. the 2,000,000th customer.
+    positions = {k % capacity() for k in range(0, capacity() * 7, 7 * 997)}
+    positions |= {1_999_999, capacity() - 1}
+    phones = {generated_phone(k) for k in positions}
+    assert len(phones) == len(positions)
