@@ -19,7 +19,7 @@ from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, next_visit_slot
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.models import Outage, Session
-from actions.postcode import PostcodeSlot
+from actions.postcode import PostcodeSlot, postcode_from
 
 SERVICE_WORDS = {
     "internet": ("internet", "wifi", "wi-fi", "broadband", "router", "online", "connection"),
@@ -28,7 +28,6 @@ SERVICE_WORDS = {
     "mobile": ("mobile", "cell", "signal", "calls", "texts", "sms", "4g", "5g", "phone"),
 }
 VISIT_SERVICES = frozenset({"internet", "tv", "landline"})
-POSTCODE_RE = re.compile(r"\b(\d{5})\b")
 
 
 def service_from_text(text: str) -> Optional[str]:
@@ -64,14 +63,11 @@ class ValidateCheckOutageForm(PostcodeSlot, FormValidationAction):
     async def extract_postcode(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        found = entity_value(tracker, "postcode")
+        found = postcode_from(tracker)
         if found:
             return {"postcode": found}
         if tracker.get_slot("requested_slot") != "postcode":
             return {}
-        match = POSTCODE_RE.search(latest_text(tracker))
-        if match:
-            return {"postcode": match.group(1)}
         if latest_intent(tracker) == "inform":
             return {"postcode": latest_text(tracker)}
         return {}
