@@ -3,3 +3,7 @@
 Actions are stateless; each talks to the backend of record only through
 :class:`actions.client.BackendClient`, injected through its constructor.
 """
+
+from actions.startup import refuse_bad_secrets
+
+refuse_bad_secrets()
