@@ -1,4 +1,4 @@
-"""Reading dates typed by customers: ISO, "Dec 12", "12/5", "in 10 days", "next week"."""
+"""Reading dates typed by customers: ISO, "Dec 12", "12/5", "in 10 days", "the 20th"."""
 
 from __future__ import annotations
 
@@ -64,4 +64,23 @@ def parse_date(text: str, today: date) -> Optional[date]:
     slash = re.search(r"\b(\d{1,2})/(\d{1,2})\b", lowered)
     if slash:
         return _future(int(slash.group(1)), int(slash.group(2)), today)
+    if re.search(r"\bend of (the |this )?month\b", lowered):
+        return _month_day(today, 31)
+    ordinal = re.search(r"\b(\d{1,2})(st|nd|rd|th)\b", lowered)
+    if ordinal:
+        return _month_day(today, int(ordinal.group(1)))
+    return None
+
+
+def _month_day(today: date, day: int) -> Optional[date]:
+    """"the 20th": that day this month, or next month once it has passed; 31 = month end."""
+    if not 1 <= day <= 31:
+        return None
+    for ahead in (0, 1):
+        year, month = divmod(today.month - 1 + ahead, 12)
+        first = date(today.year + year, month + 1, 1)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        candidate = first.replace(day=min(day, last.day))
+        if candidate >= today:
+            return candidate
     return None

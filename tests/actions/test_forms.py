@@ -73,7 +73,10 @@ TODAY = date(2026, 11, 25)  # a Wednesday
      ("a week from now", date(2026, 12, 2)), ("two weeks", date(2026, 12, 9)),
      ("tomorrow", date(2026, 11, 26)), ("next week", date(2026, 12, 2)),
      ("friday", date(2026, 11, 27)), ("12/20", date(2026, 12, 20)),
-     ("January 3", date(2027, 1, 3)), ("whenever", None), ("February 30", None)],
+     ("January 3", date(2027, 1, 3)), ("whenever", None), ("February 30", None),
+     ("on the 20th", date(2026, 12, 20)), ("the 28th", date(2026, 11, 28)),
+     ("1st", date(2026, 12, 1)), ("end of the month", date(2026, 11, 30)),
+     ("the 40th", None)],
 )
 def test_parse_date(text: str, expected: date | None) -> None:
     assert parse_date(text, TODAY) == expected

@@ -1,0 +1,56 @@
+"""Dates answered inside the payment-arrangement form, through the form's run()."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.arrangements import ValidatePaymentArrangementForm
+from tests.actions.factories import FakeBackend, entity, responses, run, slot_events
+
+FORM = "payment_arrangement_form"
+
+
+def form(backend: FakeBackend) -> ValidatePaymentArrangementForm:
+    validator = ValidatePaymentArrangementForm(client=backend)
+    validator.today = lambda: date(2026, 11, 25)  # type: ignore[method-assign]
+    return validator
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "intent", "extend_to"),
+    [
+        ("December 20", [entity("date", "December 20")], "inform", "2026-12-20"),
+        # The NLU misreading the answer must not lose it: the text still reads as a date.
+        ("December 20", [], "out_of_scope", "2026-12-20"),
+        ("on the 20th please", [entity("date", "20th")], "inform", "2026-12-20"),
+        ("end of the month", [entity("date", "end of the month")], "inform", "2026-11-30"),
+    ],
+)
+async def test_extension_date_answer(
+    text: str, entities: list[dict[str, str]], intent: str, extend_to: str
+) -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(
+        form(backend), text=text, intent=intent, entities=entities,
+        requested_slot="arrangement_detail", active_loop=FORM,
+        slots={"arrangement_kind": "extension"},
+    )
+    assert slot_events(events)["arrangement_detail"] == extend_to
+    assert backend.called("arrangement_eligibility") == [
+        ("arrangement_eligibility", "tok-1", {"kind": "extension", "extend_to": extend_to})
+    ]
+    assert responses(dispatcher) == []
+
+
+async def test_unreadable_date_is_asked_again_without_a_backend_call() -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(
+        form(backend), text="sometime soon", intent="inform",
+        requested_slot="arrangement_detail", active_loop=FORM,
+        slots={"arrangement_kind": "extension"},
+    )
+    assert slot_events(events)["arrangement_detail"] is None
+    assert responses(dispatcher) == ["utter_date_invalid"]
+    assert backend.called("arrangement_eligibility") == []
