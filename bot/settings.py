@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     lock_store_url: str = "127.0.0.1"
     lock_store_port: int = 6379
 
+    # Operator dashboard (bot/operators, bot/dashboard): sessions, lockout, reply delivery.
+    operator_session_minutes: int = Field(default=30, ge=1, le=24 * 60)  # idle expiry
+    operator_session_max_hours: int = Field(default=12, ge=1, le=72)  # absolute expiry
+    operator_max_failed_logins: int = Field(default=5, ge=1, le=50)
+    operator_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    operator_cookie_secure: bool = False  # True behind HTTPS
+    # Shared secret the backend presents to the Rasa socket.io channel's agent route.
+    agent_relay_secret: SecretStr = SecretStr("demo-agent-relay-secret-change-me")
+    # Telegram Bot API, for agent replies to Telegram customers (same bot as the channel).
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+
     class Config:
         env_prefix = "TCN_"
         env_file = ".env"
@@ -83,6 +95,10 @@ class Settings(BaseSettings):
     @property
     def backend_url(self) -> str:
         return f"http://{self.backend_host}:{self.backend_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
 
     def check_secrets(self) -> None:
         """Outside demo mode, refuse to start with a missing or placeholder secret."""

@@ -25,6 +25,7 @@ from bot.api.routes import (
     profile,
     service_requests,
 )
+from bot.dashboard import install as install_dashboard
 from bot.db.engine import make_engine, make_session_factory
 from bot.services.clock import Clock, system_clock
 from bot.services.gateway import PaymentGateway, make_gateway
@@ -86,6 +87,7 @@ def create_app(
     app.add_middleware(BodySizeLimit)
     app.include_router(health.router)
     app.include_router(api_router(settings))
+    install_dashboard(app)  # operator pages under /dashboard (login, charts, queue)
     if settings.demo_mode:
         app.include_router(pay_page.router)
 

@@ -5,8 +5,10 @@ from bot.db.models.customers import Customer, Plan, PlanChange, UsageCycle
 from bot.db.models.identity import IdentitySession, Verification
 from bot.db.models.records import AuditRecord, IdempotencyRecord, OutboxMessage
 from bot.db.models.service import Outage, ServiceRequest
+from bot.operators.models import AgentMessage, Operator, OperatorSession
 
 __all__ = [
+    "AgentMessage",
     "Arrangement",
     "AuditRecord",
     "Bill",
@@ -14,6 +16,8 @@ __all__ = [
     "Customer",
     "IdempotencyRecord",
     "IdentitySession",
+    "Operator",
+    "OperatorSession",
     "Outage",
     "OutboxMessage",
     "Payment",
