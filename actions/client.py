@@ -4,6 +4,12 @@ Every call has an explicit timeout; transport failures, timeouts, 5xx and
 unreadable answers become :class:`BackendUnavailable`, error envelopes become
 :class:`BackendError` (``code`` is the backend's machine code), and a missing or
 expired customer session becomes :class:`NotVerified`.
+
+Every call goes through the process's circuit breaker (:mod:`actions.breaker`): while
+the backend is down or stalled, calls fail fast with :class:`CircuitOpen` instead of
+each waiting for its timeout. Idempotent calls (GET/DELETE, or a write carrying an
+``Idempotency-Key``) are retried with backoff (``tenacity``) on a connection failure or a
+502/503/504 answer; a timeout is never retried, nor is a write without a key.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from actions.errors import BackendError, BackendUnavailable, NotVerified
+from actions.breaker import CircuitBreaker, shared_breaker
+from actions.errors import BackendError, BackendUnavailable, CircuitOpen, NotVerified
 from actions.models import (
     Account,
     Arrangement,
@@ -43,6 +51,17 @@ logger = logging.getLogger(__name__)
 JSON = dict[str, Any]
 # 401s that answer the customer's input rather than refuse the service credential.
 ANSWER_CODES_401 = frozenset({"code_incorrect"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Worth another try: the request never got an answer, or a gateway said "later"."""
+    if not isinstance(exc, BackendUnavailable) or isinstance(exc, CircuitOpen):
+        return False
+    return exc.message == "unreachable" or (
+        exc.message.startswith("status ") and exc.status in RETRY_STATUSES
+    )
 
 
 def _segment(value: str) -> str:
@@ -62,7 +81,7 @@ def _parse(model: type[ModelT], body: Any) -> ModelT:
         return model.parse_obj(body)
     except ValidationError as exc:
         logger.warning("malformed backend answer for %s", model.__name__)
-        raise BackendUnavailable("malformed answer") from exc
+        raise BackendUnavailable("malformed answer", transient=False) from exc
 
 
 def _parse_list(model: type[ModelT], body: Any, *keys: str) -> list[ModelT]:
@@ -70,7 +89,7 @@ def _parse_list(model: type[ModelT], body: Any, *keys: str) -> list[ModelT]:
     if isinstance(body, dict):
         items = next((body[key] for key in keys if key in body), None)
     if not isinstance(items, list):
-        raise BackendUnavailable("malformed answer")
+        raise BackendUnavailable("malformed answer", transient=False)
     return [_parse(model, item) for item in items]
 
 
@@ -81,15 +100,24 @@ class BackendClient:
         self,
         settings: Optional[ActionSettings] = None,
         transport: Optional[httpx.AsyncBaseTransport] = None,
+        breaker: Optional[CircuitBreaker] = None,
     ) -> None:
         self._settings = settings or get_settings()
         self._transport = transport
+        self.breaker = breaker or shared_breaker(
+            self._settings.backend_url,
+            self._settings.backend_breaker_failures,
+            self._settings.backend_breaker_cooldown_seconds,
+        )
 
     # ------------------------------------------------------------------ plumbing
     def _http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=self._settings.backend_url.rstrip("/") + "/api/v1",
-            timeout=httpx.Timeout(self._settings.backend_timeout_seconds),
+            timeout=httpx.Timeout(
+                self._settings.backend_timeout_seconds,
+                connect=self._settings.backend_connect_timeout_seconds,
+            ),
             headers={"X-Service-Key": self._settings.service_key.get_secret_value()},
             transport=self._transport,
         )
@@ -109,18 +137,30 @@ class BackendClient:
             headers["Authorization"] = f"Bearer {token}"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
-        try:
-            async with self._http() as http:
-                response = await http.request(
-                    method, path, json=json, params=params, headers=headers
-                )
-        except httpx.TimeoutException as exc:
-            logger.warning("backend timeout on %s %s", method, path)
-            raise BackendUnavailable("timeout") from exc
-        except httpx.HTTPError as exc:
-            logger.warning("backend unreachable on %s %s: %s", method, path, exc)
-            raise BackendUnavailable("unreachable") from exc
-        return self._decode(method, path, response, customer_call=token is not None)
+
+        async def attempt() -> Any:
+            try:
+                async with self._http() as http:
+                    response = await http.request(
+                        method, path, json=json, params=params, headers=headers
+                    )
+            except httpx.TimeoutException as exc:
+                logger.warning("backend timeout on %s %s", method, path)
+                raise BackendUnavailable("timeout") from exc
+            except httpx.HTTPError as exc:
+                logger.warning("backend unreachable on %s %s: %s", method, path, exc)
+                raise BackendUnavailable("unreachable") from exc
+            return self._decode(method, path, response, customer_call=token is not None)
+
+        idempotent = method.upper() in IDEMPOTENT_METHODS or idempotency_key is not None
+        backoff = self._settings.backend_retry_backoff_seconds
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._settings.backend_retry_attempts if idempotent else 1),
+            wait=wait_exponential(multiplier=backoff, min=backoff, max=max(backoff, 4 * backoff)),
+            retry=retry_if_exception(_retryable),
+            reraise=True,
+        )
+        return await self.breaker.call(lambda: retrying(attempt))
 
     @staticmethod
     def _decode(method: str, path: str, response: httpx.Response, customer_call: bool) -> Any:
@@ -131,7 +171,9 @@ class BackendClient:
             body = response.json() if response.content else None
         except ValueError as exc:
             logger.warning("unreadable backend answer %s on %s %s", status, method, path)
-            raise BackendUnavailable("unreadable answer") from exc
+            if status >= 500:  # a proxy's error page: the backend is not answering
+                raise BackendUnavailable(f"status {status}", status=status) from exc
+            raise BackendUnavailable("unreadable answer", transient=False) from exc
         if status < 400:
             return body
         error = body.get("error") if isinstance(body, dict) else None
@@ -148,7 +190,7 @@ class BackendClient:
         ):
             # The service credential itself was refused: a deployment fault.
             logger.error("backend refused the service key on %s %s", method, path)
-            raise BackendUnavailable("service key refused")
+            raise BackendUnavailable("service key refused", transient=False)
         if code == "not_verified" or (customer_call and status == 401):
             raise NotVerified(message)
         raise BackendError(status, code, message, details)

@@ -37,10 +37,29 @@ class BackendError(Exception):
 
 
 class BackendUnavailable(BackendError):
-    """Timeout, connection failure, 5xx or an unreadable answer: try again later."""
+    """Timeout, connection failure, 5xx or an unreadable answer: try again later.
 
-    def __init__(self, reason: str, code: str = "backend_unavailable", status: int = 503) -> None:
+    ``transient`` failures (timeouts, no connection, 5xx) count towards opening the
+    circuit breaker; a malformed answer or a refused service key does not.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        code: str = "backend_unavailable",
+        status: int = 503,
+        *,
+        transient: bool = True,
+    ) -> None:
         super().__init__(status, code, reason)
+        self.transient = transient
+
+
+class CircuitOpen(BackendUnavailable):
+    """Not even tried: the circuit breaker is open after recent backend failures."""
+
+    def __init__(self) -> None:
+        super().__init__("circuit open", transient=False)
 
 
 class NotVerified(BackendError):

@@ -10,8 +10,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from actions.breaker import CircuitBreaker
 from actions.client import BackendClient
-from actions.errors import BackendError, BackendUnavailable, NotVerified
+from actions.errors import BackendError, BackendUnavailable, CircuitOpen, NotVerified
 from actions.settings import ActionSettings
 
 SETTINGS = ActionSettings(
@@ -28,7 +29,10 @@ def client(handler: Handler) -> tuple[BackendClient, list[httpx.Request]]:
         seen.append(request)
         return handler(request)
 
-    return BackendClient(SETTINGS, transport=httpx.MockTransport(record)), seen
+    # Each test its own breaker: the process-wide one would carry one test's faults
+    # into the next.
+    api = BackendClient(SETTINGS, transport=httpx.MockTransport(record), breaker=CircuitBreaker())
+    return api, seen
 
 
 def error(status: int, code: str, **extra: object) -> httpx.Response:
@@ -195,3 +199,95 @@ async def test_lists_are_read_from_their_envelope() -> None:
     (outage,) = await api.outages("20001")
     assert outage.services == ["internet"]
     assert outage.expected_fix_at is not None
+
+
+# ---------------------------------------------------------------- retries and the breaker
+
+FAST = ActionSettings(
+    backend_url="http://backend.test",
+    service_key=SecretStr("svc-key"),
+    backend_retry_attempts=3,
+    backend_retry_backoff_seconds=0,
+)
+
+
+def counting(
+    failures: list[Exception | httpx.Response], then: httpx.Response
+) -> tuple[BackendClient, list[httpx.Request]]:
+    """A client whose backend fails as listed, then answers ``then``."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) <= len(failures):
+            outcome = failures[len(seen) - 1]
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        return then
+
+    breaker = CircuitBreaker(failure_threshold=1, cooldown_seconds=60)
+    return BackendClient(FAST, transport=httpx.MockTransport(handler), breaker=breaker), seen
+
+
+async def test_idempotent_reads_are_retried_on_connection_failures_and_gateway_errors() -> None:
+    api, seen = counting(
+        [httpx.ConnectError("refused"), httpx.Response(503, text="busy")],
+        httpx.Response(200, json=BILL),
+    )
+    bill = await api.current_bill("tok")
+    assert bill is not None and bill.amount_due == Decimal("42.50")
+    assert len(seen) == 3
+    assert api.breaker.state.value == "closed"
+
+
+async def test_a_timeout_is_not_retried_and_opens_the_breaker() -> None:
+    api, seen = counting([httpx.ReadTimeout("stalled")], httpx.Response(200, json=BILL))
+    with pytest.raises(BackendUnavailable) as caught:
+        await api.current_bill("tok")
+    assert caught.value.message == "timeout"
+    assert len(seen) == 1
+    # Every later call fails fast: no request goes out while the breaker is open.
+    with pytest.raises(CircuitOpen):
+        await api.get_session("rest", "c")
+    with pytest.raises(CircuitOpen):
+        await api.pay("tok", Decimal("5"), "7", "key-1")
+    assert len(seen) == 1
+
+
+async def test_a_write_without_an_idempotency_key_is_never_retried() -> None:
+    api, seen = counting([httpx.ConnectError("refused")], httpx.Response(201, json={
+        "verification_id": "v-9", "masked_destination": "+1 ••• ••• 0101"}))
+    with pytest.raises(BackendUnavailable):
+        await api.start_verification("2025550101", "rest", "c-1")
+    assert len(seen) == 1
+
+
+async def test_a_payment_with_its_key_is_retried_with_the_same_key() -> None:
+    api, seen = counting([httpx.Response(502, text="bad gateway")], httpx.Response(201, json={
+        "payment_id": 1, "reference": "PAY-1", "amount": "10.00", "currency": "USD",
+        "status": "succeeded"}))
+    payment = await api.pay("tok", Decimal("10"), "7", "key-1")
+    assert payment.reference == "PAY-1"
+    assert [r.headers["Idempotency-Key"] for r in seen] == ["key-1", "key-1"]
+
+
+async def test_a_plain_server_error_is_not_retried() -> None:
+    api, seen = counting([httpx.Response(500, text="boom")], httpx.Response(200, json=BILL))
+    with pytest.raises(BackendUnavailable):
+        await api.current_bill("tok")
+    assert len(seen) == 1
+
+
+async def test_clients_of_one_backend_share_the_process_breaker() -> None:
+    settings = ActionSettings(backend_url="http://shared.test", service_key=SecretStr("k"))
+    first, second = BackendClient(settings), BackendClient(settings)
+    assert first.breaker is second.breaker
+    other = BackendClient(ActionSettings(backend_url="http://other.test"))
+    assert other.breaker is not first.breaker
+
+
+def test_timeouts_come_from_settings() -> None:
+    http = BackendClient(FAST)._http()
+    assert http.timeout.read == FAST.backend_timeout_seconds
+    assert http.timeout.connect == FAST.backend_connect_timeout_seconds
