@@ -125,6 +125,12 @@ def _quarter(value: str) -> str:
     return value
 
 
+def _rollout(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.rollout.cli import run
+
+    return run(settings, args)
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.launcher import run
 
@@ -145,6 +151,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "report": ("write the quarterly performance report (HTML)", _report),
     "demo-conversations": ("generate a realistic quarter of demo conversation events",
                            _demo_conversations),
+    "rollout": ("show or change the controlled rollout (audited)", _rollout),
 }
 
 
@@ -163,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--out", type=Path, default=None, help="where to write the HTML")
         if name == "demo-conversations":
             command.add_argument("--conversations", type=int, default=5000)
+        if name == "rollout":
+            from bot.rollout.cli import add_arguments
+
+            add_arguments(command)
         if name == "train":
             command.add_argument("--force", action="store_true", help="train even if up to date")
     return parser

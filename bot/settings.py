@@ -7,6 +7,7 @@ mode a missing or placeholder secret stops the process at start-up.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -35,6 +36,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     currency: str = "USD"
     locale: str = "en_US"
+
+    # Controlled rollout (bot/rollout, docs/rollout.md). The configuration itself lives in
+    # the database and changes at run time; these are the salt and the defaults.
+    rollout_salt: SecretStr = SecretStr("demo-rollout-salt-change-me")
+    rollout_default_percentage: Decimal = Field(default=Decimal("0"), ge=0, le=100)
+    rollout_portal_url: AnyHttpUrl = "http://127.0.0.1:8000/"  # type: ignore[assignment]
+    rollout_support_phone: str = "+1 800 555 0100"
 
     # Messaging transport for one-time codes and notifications: "demo" or "twilio".
     sms_transport: str = "demo"

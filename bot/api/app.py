@@ -27,6 +27,8 @@ from bot.api.routes import (
 )
 from bot.dashboard import install as install_dashboard
 from bot.db.engine import make_engine, make_session_factory
+from bot.rollout import api as rollout_api
+from bot.rollout import page as rollout_page
 from bot.services.clock import Clock, system_clock
 from bot.services.gateway import PaymentGateway, make_gateway
 from bot.services.outbox import SmsTransport, make_transport
@@ -48,6 +50,7 @@ def api_router(settings: Settings) -> APIRouter:
         outages,
     ):
         router.include_router(module.router)
+    router.include_router(rollout_api.service_router)
     if settings.demo_mode:
         router.include_router(demo.router)
     return router
@@ -78,6 +81,8 @@ def create_app(
     app.state.gateway = gateway or make_gateway(settings.payment_gateway)
 
     errors.install(app)
+    app.include_router(rollout_api.operator_router)  # operator login, role analyst
+    app.include_router(rollout_page.router)  # /dashboard/rollout
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Customer, IdentitySession, Verification
+from bot.rollout import enforce as rollout
 from bot.services import audit
 from bot.services.errors import DomainError
 from bot.services.outbox import SmsTransport, send_sms
@@ -91,6 +92,8 @@ def start_verification(
     customer = find_customer(db, identifier)
     if customer.status == "closed":
         raise DomainError(403, "account_closed", "This account is closed.")
+    # Controlled rollout: refused (403 not_in_rollout) before any code is sent.
+    rollout.check_served(db, settings, customer, channel=channel, now=now)
     latest = db.execute(
         select(Verification)
         .where(Verification.customer_id == customer.id)

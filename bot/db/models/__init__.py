@@ -6,6 +6,7 @@ from bot.db.models.identity import IdentitySession, Verification
 from bot.db.models.records import AuditRecord, IdempotencyRecord, OutboxMessage
 from bot.db.models.service import Outage, ServiceRequest
 from bot.operators.models import AgentMessage, Operator, OperatorSession
+from bot.rollout.models import RolloutChange, RolloutChannel, RolloutRefusal
 
 __all__ = [
     "AgentMessage",
@@ -25,6 +26,9 @@ __all__ = [
     "PaymentMethod",
     "Plan",
     "PlanChange",
+    "RolloutChange",
+    "RolloutChannel",
+    "RolloutRefusal",
     "ServiceRequest",
     "UsageCycle",
     "Verification",
