@@ -27,6 +27,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from channels.webchat.agent_relay import add_agent_route
+
 logger = logging.getLogger(__name__)
 
 SESSION_ID_RE = re.compile(r"[0-9a-f]{32}")
@@ -69,4 +71,5 @@ class PersistentSocketIOInput(SocketIOInput):
             await rasa_handler(sid, data)
 
         sio.on(self.user_message_evt, handler=user_message, namespace=self.namespace)
+        add_agent_route(webhook, sio, namespace=self.namespace, bot_message_evt=self.bot_message_evt)  # noqa: E501
         return webhook

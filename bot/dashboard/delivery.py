@@ -1,0 +1,127 @@
+"""Delivering an agent's reply on the channel the customer used.
+
+* ``twilio_sms`` / ``twilio_whatsapp``: the backend's outbox and its SMS transport
+  (demo or Twilio); the conversation id is the customer's number (``whatsapp:+1...``
+  for WhatsApp).
+* ``telegram``: the Bot API's ``sendMessage`` through python-telegram-bot (the
+  conversation id is the chat id), at ``TCN_TELEGRAM_API_BASE_URL``.
+* ``socketio`` (web widget): the Rasa server's agent route
+  (``channels/webchat/agent_relay.py``), authenticated with ``TCN_AGENT_RELAY_SECRET``;
+  it emits the text to the customer's socket.io session room.
+* ``rest`` and anything else: no way to reach the customer (``not_possible``).
+
+Failures come back as a ``Delivery`` with a short, operator-facing reason; raw
+exception text is logged, never shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+from sqlalchemy.orm import Session
+
+from bot.services.outbox import SmsTransport, send_sms
+from bot.settings import PLACEHOLDER_PREFIX, Settings
+
+logger = logging.getLogger("bot.dashboard.delivery")
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+RELAY_HEADER = "X-Agent-Relay-Key"
+RELAY_PATH = "/webhooks/socketio/agent_message"
+TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    status: str  # sent | failed | not_possible
+    detail: str = ""
+
+    @property
+    def sent(self) -> bool:
+        return self.status == "sent"
+
+
+def relay_secret(settings: Settings) -> str:
+    """The agent relay secret; empty (relay off) for a placeholder outside demo mode."""
+    secret = settings.agent_relay_secret.get_secret_value()
+    if not settings.demo_mode and (not secret or secret.startswith(PLACEHOLDER_PREFIX)):
+        return ""
+    return secret
+
+
+class ReplyDelivery:
+    def __init__(self, settings: Settings, sms_transport: SmsTransport) -> None:
+        self.settings = settings
+        self.sms_transport = sms_transport
+
+    def deliver(
+        self, db: Session, *, channel: str, conversation_id: str, text: str, now: datetime,
+        customer_id: int | None = None,
+    ) -> Delivery:
+        if not conversation_id:
+            return Delivery("not_possible", "The request has no conversation to reply to.")
+        if channel in ("twilio_sms", "twilio_whatsapp"):
+            return self._sms(db, channel, conversation_id, text, now, customer_id)
+        if channel == "telegram":
+            return self._telegram(conversation_id, text)
+        if channel == "socketio":
+            return self._web(conversation_id, text)
+        return Delivery("not_possible",
+                        f"Replies cannot be pushed to the {channel} channel; contact the "
+                        "customer another way.")
+
+    def _sms(self, db: Session, channel: str, to: str, text: str, now: datetime,
+             customer_id: int | None) -> Delivery:
+        message = send_sms(db, self.sms_transport, to=to, body=text, now=now,
+                           customer_id=customer_id)
+        if channel == "twilio_whatsapp":
+            message.medium = "whatsapp"
+        db.flush()
+        if message.status == "sent":
+            return Delivery("sent", f"through the outbox ({message.transport})")
+        return Delivery("failed", "The message transport refused it (see the outbox).")
+
+    def _telegram(self, chat: str, text: str) -> Delivery:
+        token = self.settings.telegram_bot_token.get_secret_value()
+        if not token:
+            return Delivery("not_possible", "Telegram is not configured (TCN_TELEGRAM_BOT_TOKEN).")
+        try:
+            chat_id = int(chat)
+        except ValueError:
+            return Delivery("failed", "The conversation id is not a Telegram chat id.")
+        base_url = self.settings.telegram_api_base_url or TELEGRAM_DEFAULT_BASE_URL
+        try:
+            asyncio.run(_telegram_send(token, base_url, chat_id, text))
+        except Exception:  # the library's network and API errors
+            logger.exception("Telegram sendMessage failed")
+            return Delivery("failed", "Telegram did not accept the message.")
+        return Delivery("sent", "through the Telegram Bot API")
+
+    def _web(self, session_id: str, text: str) -> Delivery:
+        secret = relay_secret(self.settings)
+        if not secret:
+            return Delivery("not_possible", "The web relay is off (TCN_AGENT_RELAY_SECRET).")
+        url = self.settings.rasa_url + RELAY_PATH
+        try:
+            response = httpx.post(url, json={"conversation_id": session_id, "text": text},
+                                  headers={RELAY_HEADER: secret}, timeout=TIMEOUT_SECONDS)
+        except httpx.HTTPError as error:
+            logger.warning("agent relay unreachable: %s", type(error).__name__)
+            return Delivery("failed", "The chat server could not be reached.")
+        if response.status_code == 200:
+            return Delivery("sent", "to the customer's open chat window")
+        if response.status_code == 404:
+            return Delivery("failed", "The customer's chat window is closed (not connected).")
+        logger.warning("agent relay answered %s", response.status_code)
+        return Delivery("failed", f"The chat server refused the message ({response.status_code}).")
+
+
+async def _telegram_send(token: str, base_url: str, chat_id: int, text: str) -> None:
+    from telegram import Bot
+
+    async with Bot(token, base_url=base_url) as bot:
+        await bot.send_message(chat_id=chat_id, text=text)

@@ -1,0 +1,165 @@
+"""The handoff queue through HTTP: list, transcript, reply on SMS/WhatsApp, hand back."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from bot.analytics.eventlog import Transcript
+from bot.db.models import AuditRecord, OutboxMessage, ServiceRequest
+from bot.operators.models import AgentMessage
+from bot.services.clock import FrozenClock
+from tests.bot.api.helpers import ApiClient
+from tests.bot.dashboard.factories import add_customer, add_handoff, write_events
+from tests.bot.operators.factories import AGENT, ANALYST, hidden, login_as
+
+MARIA_PHONE = "+12025550101"
+
+
+def _setup(app: FastAPI, clock: FrozenClock) -> int:
+    customer = add_customer(app, "AC10000001", MARIA_PHONE, clock.now)
+    add_handoff(app, customer, "SR-200002", "twilio_whatsapp", f"whatsapp:{MARIA_PHONE}",
+                clock.now - timedelta(minutes=5))
+    add_handoff(app, customer, "SR-200001", "twilio_sms", MARIA_PHONE,
+                clock.now - timedelta(minutes=42), "Customer: my bill is wrong")
+    add_handoff(app, customer, "SR-200003", "rest", "rest-conv-1", clock.now)
+    return customer
+
+
+def _post(client: ApiClient, path: str, **fields: str) -> object:
+    token = hidden(client.get("/dashboard/handoffs").text, "csrf_token")
+    return client.post(path, data={"csrf_token": token, **fields}, follow_redirects=False)
+
+
+def test_queue_lists_open_handoffs_oldest_first_with_wait_and_channel(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    html = client.get("/dashboard/handoffs").text
+    assert "Handoff queue (3)" in html
+    assert html.index("SR-200001") < html.index("SR-200002") < html.index("SR-200003")
+    assert "42 min" in html and "5 min" in html
+    assert "SMS" in html and "WhatsApp" in html
+
+
+def test_transcript_and_messages_since_the_handoff(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    before = Transcript(MARIA_PHONE, "twilio_sms", (clock.now - timedelta(hours=1)).timestamp())
+    before.user("an old message", "greet")
+    after = Transcript(MARIA_PHONE, "twilio_sms", (clock.now - timedelta(minutes=3)).timestamp())
+    after.user("are you still there?", "greet").bot("utter_greet", "Hello again!")
+    write_events(app, before)
+    write_events(app, after)
+    login_as(client, AGENT)
+    html = client.get("/dashboard/handoffs/SR-200001").text
+    assert "Customer: my bill is wrong" in html
+    assert "are you still there?" in html and "Hello again!" in html
+    assert "an old message" not in html
+
+
+def test_sms_reply_goes_through_the_outbox_and_is_stored_and_audited(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    response = _post(client, "/dashboard/handoffs/SR-200001/reply",
+                     message="Hi Maria, I can see the duplicate charge.")
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.headers["location"].endswith("?notice=sent")  # type: ignore[attr-defined]
+    with app.state.session_factory() as db:
+        outbox = db.execute(select(OutboxMessage)).scalars().all()
+        stored = db.execute(select(AgentMessage)).scalar_one()
+        request = db.execute(
+            select(ServiceRequest).where(ServiceRequest.reference == "SR-200001")
+        ).scalar_one()
+        audits = db.execute(
+            select(AuditRecord).where(AuditRecord.action == "handoff_agent_reply")
+        ).scalars().all()
+    assert [(m.to, m.body, m.status, m.medium) for m in outbox] == [
+        (MARIA_PHONE, "Hi Maria, I can see the duplicate charge.", "sent", "sms")
+    ]
+    assert (stored.delivery, stored.channel) == ("sent", "twilio_sms")
+    assert request.status == "in_progress"
+    assert len(audits) == 1 and json.loads(audits[0].details)["operator"] == "gus"
+    page = client.get("/dashboard/handoffs/SR-200001?notice=sent").text
+    assert "Reply delivered to the customer." in page
+    assert "Hi Maria, I can see the duplicate charge." in page
+
+
+def test_whatsapp_reply_is_an_outbox_whatsapp_message(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    _post(client, "/dashboard/handoffs/SR-200002/reply", message="Hello on WhatsApp")
+    with app.state.session_factory() as db:
+        message = db.execute(select(OutboxMessage)).scalar_one()
+    assert (message.to, message.medium) == (f"whatsapp:{MARIA_PHONE}", "whatsapp")
+
+
+def test_rest_channel_cannot_be_reached_and_the_agent_is_told(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    response = _post(client, "/dashboard/handoffs/SR-200003/reply", message="Hello?")
+    assert response.headers["location"].endswith("?notice=not_possible")  # type: ignore[attr-defined]
+    page = client.get(response.headers["location"]).text  # type: ignore[attr-defined]
+    assert "NOT delivered" in page
+
+
+def test_hand_back_resolves_the_request_tells_the_customer_and_is_audited(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    response = _post(client, "/dashboard/handoffs/SR-200001/hand-back")
+    assert response.headers["location"].endswith("?notice=handed_back")  # type: ignore[attr-defined]
+    with app.state.session_factory() as db:
+        request = db.execute(
+            select(ServiceRequest).where(ServiceRequest.reference == "SR-200001")
+        ).scalar_one()
+        outbox = db.execute(select(OutboxMessage)).scalar_one()
+        actions = [a.action for a in db.execute(select(AuditRecord)).scalars()]
+    assert request.status == "resolved"
+    assert "back with the TeleComNet assistant" in outbox.body
+    assert "handoff_handed_back" in actions
+    assert "SR-200001" not in client.get("/dashboard/handoffs").text
+    again = _post(client, "/dashboard/handoffs/SR-200001/reply", message="late")
+    assert again.status_code == 422  # type: ignore[attr-defined]
+
+
+def test_reply_needs_the_csrf_token_and_the_agent_role(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    forged = client.post("/dashboard/handoffs/SR-200001/reply",
+                         data={"csrf_token": "forged", "message": "hi"})
+    assert forged.status_code == 403
+    client.cookies.clear()
+    login_as(client, ANALYST)
+    token = hidden(client.get("/dashboard/").text, "csrf_token")
+    refused = client.post("/dashboard/handoffs/SR-200001/reply",
+                          data={"csrf_token": token, "message": "hi"})
+    assert refused.status_code == 403
+    with app.state.session_factory() as db:
+        assert db.execute(select(AgentMessage)).first() is None
+        assert db.execute(select(OutboxMessage)).first() is None
+
+
+def test_empty_or_overlong_reply_is_refused(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    login_as(client, AGENT)
+    assert _post(client, "/dashboard/handoffs/SR-200001/reply",  # type: ignore[attr-defined]
+                 message="   ").status_code == 422
+    assert _post(client, "/dashboard/handoffs/SR-200001/reply",  # type: ignore[attr-defined]
+                 message="x" * 1001).status_code == 422
