@@ -16,6 +16,7 @@ def _setup(settings: Settings, args: argparse.Namespace) -> int:
     """Everything `make run` and `make test` need: database, demo data, models."""
     _migrate(settings, args)
     _seed_if_empty(settings)
+    _demo_operators(settings)
     _demo_conversations_once(settings)
     from bot import training
 
@@ -23,6 +24,23 @@ def _setup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 DEMO_QUARTER = "2025Q1"
+
+
+def _demo_operators(settings: Settings) -> None:
+    """Demo mode: the documented demo operators for the dashboard (README, banner)."""
+    if not settings.demo_mode:
+        return
+    from bot.operators.demo import ensure_demo_operators
+
+    created = ensure_demo_operators(settings.database_url)
+    if created:
+        print(f"==> demo operators for /dashboard/: {', '.join(created)}", flush=True)
+
+
+def _operator(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.operators.cli import main
+
+    return main(settings, args)
 
 
 def _demo_conversations_once(settings: Settings) -> None:
@@ -152,6 +170,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "demo-conversations": ("generate a realistic quarter of demo conversation events",
                            _demo_conversations),
     "rollout": ("show or change the controlled rollout (audited)", _rollout),
+    "operator": ("add or update a dashboard operator (password prompted)", _operator),
 }
 
 
@@ -174,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
             from bot.rollout.cli import add_arguments
 
             add_arguments(command)
+        if name == "operator":
+            from bot.operators.cli import add_arguments as operator_arguments
+
+            operator_arguments(command)
         if name == "train":
             command.add_argument("--force", action="store_true", help="train even if up to date")
     return parser

@@ -60,6 +60,12 @@ def banner(settings: Settings, env: Mapping[str, str]) -> str:
         lines.append(
             f"   {who['account_number']}  {who['phone']:<16} {who['name']}: {who['story']}"
         )
+    if settings.demo_mode:
+        from bot.operators.demo import DEMO_OPERATORS
+
+        lines.append(f" Operator dashboard: {settings.backend_url}/dashboard/  (demo logins:")
+        lines.append("   " + ", ".join(f"{user} / {password}"
+                                        for user, _, password in DEMO_OPERATORS) + ")")
     lines += [" Press Ctrl-C to stop every process.", "=" * 72, ""]
     return "\n".join(lines)
 

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     # Telegram Bot API, for agent replies to Telegram customers (same bot as the channel).
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    # `python -m bot operator add` reads the new password from here when set (else prompts).
+    operator_password: Optional[SecretStr] = None
 
     class Config:
         env_prefix = "TCN_"
