@@ -2,58 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timezone
-
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from bot.api.app import create_app
-from bot.db.models import Customer
 from bot.rollout.models import RolloutChange, RolloutRefusal
-from bot.seed import seed
-from bot.services.clock import FrozenClock
-from bot.settings import Settings
-from tests.bot.api.helpers import MARIA, SERVICE_KEY, ApiClient, start, verify
-from tests.bot.operators.factories import AGENT, ANALYST, add_operator, login_as
-from tests.bot.rollout.conftest import make_settings
+from tests.bot.api.helpers import MARIA, ApiClient, start, verify
+from tests.bot.operators.factories import AGENT, ANALYST, login_as
+from tests.bot.rollout.conftest import outsider
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 BASE = "/dashboard/api/rollout"
-
-
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    seed(database_url, customers=40, now=NOW)
-    return make_settings(database_url, service_key=SERVICE_KEY)
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    application = create_app(settings, clock=FrozenClock(NOW), static_dir=None)
-    add_operator(application, ANALYST, "analyst", NOW)
-    add_operator(application, AGENT, "agent", NOW)
-    yield application
-    application.state.engine.dispose()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[ApiClient]:
-    api = ApiClient(app)
-    with api:
-        yield api
-
-
-def outsider(app: FastAPI) -> tuple[str, str]:
-    """A non-pilot, open account (account number, phone) that nothing serves at 0 %."""
-    with app.state.session_factory() as db:
-        row = db.execute(
-            select(Customer.account_number, Customer.phone)
-            .where(Customer.pilot.is_(False), Customer.status == "active")
-            .order_by(Customer.account_number).limit(1)
-        ).one()
-    return str(row[0]), str(row[1])
 
 
 def outbox(client: ApiClient, phone: str) -> list[dict[str, str]]:
