@@ -28,6 +28,7 @@ from telegram import Bot, Chat, Update
 from telegram.error import TelegramError
 
 from channels.common.commands import telegram_text
+from channels.common.no_answer import answer_always
 from channels.common.state import ChannelState, channel_state
 from channels.telegram_channel.config import TelegramConfig
 from channels.telegram_channel.output import CallbackPayloads, TelegramOutput
@@ -74,6 +75,8 @@ class TelegramInput(InputChannel):
 
     # --- webhook ------------------------------------------------------------------
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        # A message Rasa leaves unanswered (action server down) gets an apology.
+        on_new_message = answer_always(on_new_message, ERROR_TEXT)
         webhook = Blueprint("telegram_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

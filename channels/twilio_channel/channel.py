@@ -27,6 +27,7 @@ from twilio.request_validator import RequestValidator
 from channels.common.commands import typed_text
 from channels.common.keywords import Keyword, classify
 from channels.common.markup import plain_text, whatsapp_text
+from channels.common.no_answer import answer_always
 from channels.common.options import match_option
 from channels.common.state import ChannelState, channel_state
 from channels.twilio_channel.config import SMS_MAX_CHARS, WHATSAPP_MAX_CHARS, TwilioConfig
@@ -107,6 +108,8 @@ class TwilioSMSInput(InputChannel):
 
     # --- webhook ------------------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # A message Rasa leaves unanswered (action server down) gets an apology.
+        on_new_message = answer_always(on_new_message, ERROR_TEXT)
         webhook = Blueprint(f"{self.name()}_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
