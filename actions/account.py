@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import CustomerAction, ask_rating
 from actions.formatting import day, money, number
 from actions.forms import TaskForm
+from actions.messages import say
 from actions.models import Plan, Session, UsageItem
 
 
@@ -57,8 +58,8 @@ class ActionAccountOverview(CustomerAction):
         session: Session,
     ) -> list[dict[str, Any]]:
         account = await self.client.account(session.token)
-        dispatcher.utter_message(
-            response="utter_account_overview",
+        say(
+            dispatcher, tracker, "utter_account_overview",
             name=account.name or account.first_name,
             account_number=account.account_number,
             status=account.status or "active",
@@ -70,7 +71,7 @@ class ActionAccountOverview(CustomerAction):
             email=account.email or "not set",
             address=" ".join(p for p in (account.address, account.postcode) if p) or "not set",
         )
-        return ask_rating(dispatcher, self.task)
+        return ask_rating(dispatcher, tracker, self.task)
 
 
 class ValidateDataUsageForm(TaskForm):
@@ -99,11 +100,11 @@ class ActionDataUsage(CustomerAction):
             if line
         ]
         if not lines:
-            dispatcher.utter_message(response="utter_no_usage")
-            return ask_rating(dispatcher, self.task)
-        dispatcher.utter_message(
-            response="utter_data_usage",
+            say(dispatcher, tracker, "utter_no_usage")
+            return ask_rating(dispatcher, tracker, self.task)
+        say(
+            dispatcher, tracker, "utter_data_usage",
             period_end=day(usage.period_end),
             usage="\n".join(lines),
         )
-        return ask_rating(dispatcher, self.task)
+        return ask_rating(dispatcher, tracker, self.task)

@@ -17,6 +17,7 @@ from actions.dates_input import parse_date
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
+from actions.messages import say
 from actions.models import Session
 
 MIN_INSTALMENTS, MAX_INSTALMENTS = 2, 6
@@ -136,18 +137,17 @@ class ValidatePaymentArrangementForm(TaskForm):
                 raise BackendUnavailable("no session")
             eligibility = await self.client.arrangement_eligibility(session.token, request)
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return {"arrangement_detail": None}
         except BackendError as exc:
             rule = str(exc.details.get("rule") or exc.code)
-            dispatcher.utter_message(
-                response=REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused")
+            say(
+                dispatcher, tracker, REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused")
             )
             return {"arrangement_detail": None}
         if not eligibility.eligible:
-            dispatcher.utter_message(
-                response=REFUSAL_RESPONSES.get(eligibility.rule, "utter_arrangement_refused")
-            )
+            refusal = REFUSAL_RESPONSES.get(eligibility.rule, "utter_arrangement_refused")
+            say(dispatcher, tracker, refusal)
             return {"arrangement_detail": None}
         return accepted("arrangement_detail", stored)
 
@@ -160,9 +160,9 @@ class ActionAskArrangementDetail(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("arrangement_kind") == "extension":
-            dispatcher.utter_message(response="utter_ask_extension_date")
+            say(dispatcher, tracker, "utter_ask_extension_date")
         else:
-            dispatcher.utter_message(response="utter_ask_instalments")
+            say(dispatcher, tracker, "utter_ask_instalments")
         return []
 
 
@@ -173,8 +173,9 @@ class ActionAskPaymentArrangementConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            response="utter_confirm_arrangement", arrangement=describe(arrangement_request(tracker))
+        say(
+            dispatcher, tracker, "utter_confirm_arrangement",
+            arrangement=describe(arrangement_request(tracker))
         )
         return []
 
@@ -190,24 +191,24 @@ class ActionPaymentArrangement(CustomerAction):
         session: Session,
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("confirm") is not True or not tracker.get_slot("arrangement_detail"):
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         request = arrangement_request(tracker)
         key = idempotency_key(tracker, f"arrangement:{request}")
         try:
             arrangement = await self.client.create_arrangement(session.token, request, key)
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_change_unknown")
+            say(dispatcher, tracker, "utter_change_unknown")
             return clear_task_slots()
         except BackendError as exc:
             rule = str(exc.details.get("rule") or exc.code)
-            dispatcher.utter_message(
-                response=REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused")
+            say(
+                dispatcher, tracker, REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused")
             )
             return clear_task_slots()
-        dispatcher.utter_message(
-            response="utter_arrangement_created",
+        say(
+            dispatcher, tracker, "utter_arrangement_created",
             arrangement=describe(request),
             reference=arrangement.reference or "-",
         )
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)

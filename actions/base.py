@@ -20,14 +20,15 @@ from actions.client import BackendClient
 from actions.conversation import conversation_of
 from actions.errors import BackendError, BackendUnavailable, NotVerified
 from actions.forms import clear_task_slots
+from actions.messages import say
 from actions.models import Session
 
 logger = logging.getLogger(__name__)
 
 
-def ask_rating(dispatcher: CollectingDispatcher, task: str) -> list[EventType]:
+def ask_rating(dispatcher: CollectingDispatcher, tracker: Tracker, task: str) -> list[EventType]:
     """After a completed task: the 1-5 satisfaction question."""
-    dispatcher.utter_message(response="utter_ask_rating")
+    say(dispatcher, tracker, "utter_ask_rating")
     return [SlotSet("last_task", task), SlotSet("awaiting_rating", True)]
 
 
@@ -56,14 +57,14 @@ class CustomerAction(Action, ABC):
                 raise NotVerified()
             return await self.act(dispatcher, tracker, domain, session)
         except NotVerified:
-            dispatcher.utter_message(response="utter_session_expired")
+            say(dispatcher, tracker, "utter_session_expired")
             return [SlotSet("verified", False), *ended]
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return ended
         except BackendError as exc:
             logger.warning("%s: unhandled backend error %s", self.name(), exc.code)
-            dispatcher.utter_message(response="utter_backend_error")
+            say(dispatcher, tracker, "utter_backend_error")
             return ended
 
     @abstractmethod

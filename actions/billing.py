@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import CustomerAction, ask_rating
 from actions.formatting import day, money
 from actions.identity import VerifiedTaskForm
+from actions.messages import say
 from actions.models import ComparisonLine, Session
 
 STATUS_WORDS = {
@@ -43,24 +44,24 @@ class ActionCheckBill(CustomerAction):
     ) -> list[dict[str, Any]]:
         bill = await self.client.current_bill(session.token)
         if bill is None:
-            dispatcher.utter_message(response="utter_no_bill")
-            return ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_no_bill")
+            return ask_rating(dispatcher, tracker, self.task)
         status = STATUS_WORDS.get(bill.status, bill.status.replace("_", " ") or "open")
         if bill.amount_due <= 0:
-            dispatcher.utter_message(
-                response="utter_bill_nothing_due",
+            say(
+                dispatcher, tracker, "utter_bill_nothing_due",
                 total=money(bill.total, bill.currency),
                 period_end=day(bill.period_end),
             )
         else:
-            dispatcher.utter_message(
-                response="utter_bill_summary",
+            say(
+                dispatcher, tracker, "utter_bill_summary",
                 amount_due=money(bill.amount_due, bill.currency),
                 due_date=day(bill.due_date),
                 total=money(bill.total, bill.currency),
                 status=status,
             )
-        return ask_rating(dispatcher, self.task)
+        return ask_rating(dispatcher, tracker, self.task)
 
 
 def change_line(line: ComparisonLine, currency: str) -> Optional[str]:
@@ -103,32 +104,33 @@ class ActionExplainBill(CustomerAction):
     ) -> list[dict[str, Any]]:
         bill = await self.client.current_bill(session.token)
         if bill is None:
-            dispatcher.utter_message(response="utter_no_bill")
-            return ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_no_bill")
+            return ask_rating(dispatcher, tracker, self.task)
         comparison = await self.client.bill_comparison(session.token, bill.bill_id)
         if comparison is None:
             lines = "\n".join(
                 f"- {line.description}: {money(line.amount, bill.currency)}" for line in bill.lines
             )
-            dispatcher.utter_message(
-                response="utter_first_bill_lines", total=money(bill.total, bill.currency),
+            say(
+                dispatcher, tracker, "utter_first_bill_lines",
+                total=money(bill.total, bill.currency),
                 lines=lines,
             )
-            return ask_rating(dispatcher, self.task)
+            return ask_rating(dispatcher, tracker, self.task)
         currency = comparison.currency
         changes = [c for c in (change_line(x, currency) for x in comparison.lines) if c]
         difference = comparison.total_difference
         if not changes and difference == 0:
-            dispatcher.utter_message(
-                response="utter_bill_unchanged", total=money(bill.total, currency)
+            say(
+                dispatcher, tracker, "utter_bill_unchanged", total=money(bill.total, currency)
             )
-            return ask_rating(dispatcher, self.task)
-        dispatcher.utter_message(
-            response="utter_bill_explained",
+            return ask_rating(dispatcher, tracker, self.task)
+        say(
+            dispatcher, tracker, "utter_bill_explained",
             total=money(comparison.bill.total, currency),
             previous=money(comparison.previous_bill.total, currency),
             direction="more" if difference > 0 else "less",
             difference=money(abs(difference), currency),
             changes="\n".join(changes) or "- small rounding differences only",
         )
-        return ask_rating(dispatcher, self.task)
+        return ask_rating(dispatcher, tracker, self.task)

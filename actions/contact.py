@@ -14,6 +14,7 @@ from actions.base import CustomerAction, ask_rating
 from actions.conversation import entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
+from actions.messages import say
 from actions.models import Session
 from actions.postcode import PostcodeSlot
 
@@ -147,8 +148,9 @@ class ActionAskUpdateContactConfirm(CustomerAction):
         changes = contact_changes(tracker)
         field = str(tracker.get_slot("contact_field"))
         value = ", ".join(changes.values())
-        dispatcher.utter_message(
-            response="utter_confirm_contact_change", field=FIELD_LABELS.get(field, field),
+        say(
+            dispatcher, tracker, "utter_confirm_contact_change",
+            field=FIELD_LABELS.get(field, field),
             value=value,
         )
         return []
@@ -166,17 +168,17 @@ class ActionUpdateContact(CustomerAction):
     ) -> list[dict[str, Any]]:
         field = str(tracker.get_slot("contact_field"))
         if tracker.get_slot("confirm") is not True or not tracker.get_slot("contact_value"):
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         try:
             await self.client.update_contact(session.token, contact_changes(tracker))
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_change_unknown")
+            say(dispatcher, tracker, "utter_change_unknown")
             return clear_task_slots()
         except BackendError:
-            dispatcher.utter_message(response="utter_contact_change_refused")
+            say(dispatcher, tracker, "utter_contact_change_refused")
             return clear_task_slots()
-        dispatcher.utter_message(
-            response="utter_contact_changed", field=FIELD_LABELS.get(field, field)
+        say(
+            dispatcher, tracker, "utter_contact_changed", field=FIELD_LABELS.get(field, field)
         )
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)

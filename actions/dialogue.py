@@ -7,13 +7,14 @@ import re
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.client import BackendClient
 from actions.conversation import conversation_of, entity_value, latest_text
 from actions.errors import BackendError
+from actions.messages import say
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class ActionStoreRating(Action):
     ) -> list[dict[str, Any]]:
         rating = parse_rating(tracker)
         if rating is None:
-            dispatcher.utter_message(response="utter_rating_invalid")
+            say(dispatcher, tracker, "utter_rating_invalid")
             return []
         task = str(tracker.get_slot("last_task") or "general")
         channel, conversation_id = conversation_of(tracker)
@@ -58,7 +59,7 @@ class ActionStoreRating(Action):
         except BackendError as exc:
             # Losing one rating must not spoil the conversation; keep it in the logs.
             logger.warning("rating %s for %s not stored: %s", rating, task, exc.code)
-        dispatcher.utter_message(response="utter_rating_thanks")
+        say(dispatcher, tracker, "utter_rating_thanks")
         return [SlotSet("awaiting_rating", False), SlotSet("last_task", None)]
 
 
@@ -82,7 +83,25 @@ class ActionHandleFallback(Action):
                 break
             consecutive += 1
         if consecutive >= 2:
-            dispatcher.utter_message(response="utter_offer_human")
+            say(dispatcher, tracker, "utter_offer_human")
         else:
-            dispatcher.utter_message(response="utter_default")
+            say(dispatcher, tracker, "utter_default")
         return []
+
+
+class ActionDefaultFallback(Action):
+    """Rasa's core fallback (no confident next action), with the catalogue's text.
+
+    Overrides Rasa's default action of the same name (a documented extension point),
+    which would utter ``utter_default`` from the domain; like it, it reverts the
+    customer's message so the dialogue continues as if it had not been said.
+    """
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        say(dispatcher, tracker, "utter_default")
+        return [UserUtteranceReverted()]

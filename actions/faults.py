@@ -18,6 +18,7 @@ from actions.conversation import entity_value, idempotency_key, latest_intent, l
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, next_visit_slot
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
+from actions.messages import say
 from actions.models import Outage, Session
 from actions.postcode import PostcodeSlot, postcode_from
 
@@ -87,20 +88,21 @@ class ActionCheckOutage(Action):
     ) -> list[dict[str, Any]]:
         postcode = tracker.get_slot("postcode")
         if not postcode:
-            dispatcher.utter_message(response="utter_postcode_invalid")
+            say(dispatcher, tracker, "utter_postcode_invalid")
             return clear_task_slots()
         try:
             outages = await self.client.outages(str(postcode))
         except BackendError:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return clear_task_slots()
         if outages:
-            dispatcher.utter_message(
-                response="utter_outage_found", postcode=postcode, outages=outage_text(outages)
+            say(
+                dispatcher, tracker, "utter_outage_found",
+                postcode=postcode, outages=outage_text(outages)
             )
         else:
-            dispatcher.utter_message(response="utter_no_outage", postcode=postcode)
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_no_outage", postcode=postcode)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
 
 
 class ValidateReportProblemForm(TaskForm):
@@ -159,8 +161,8 @@ class ValidateReportProblemForm(TaskForm):
             return accepted("service", service)
         relevant = [o for o in outages if not o.services or service in o.services]
         if relevant:
-            dispatcher.utter_message(
-                response="utter_outage_explains_problem", outages=outage_text(relevant)
+            say(
+                dispatcher, tracker, "utter_outage_explains_problem", outages=outage_text(relevant)
             )
             return {**accepted("service", service), "troubleshoot": "outage"}
         return accepted("service", service)
@@ -206,7 +208,7 @@ class ActionAskTroubleshoot(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         service = str(tracker.get_slot("service") or "internet")
-        dispatcher.utter_message(response=f"utter_troubleshoot_{service}")
+        say(dispatcher, tracker, f"utter_troubleshoot_{service}")
         return []
 
 
@@ -223,7 +225,7 @@ class ActionAskReportProblemConfirm(Action):
             if service in VISIT_SERVICES
             else "utter_confirm_fault_ticket"
         )
-        dispatcher.utter_message(response=response, service=service)
+        say(dispatcher, tracker, response, service=service)
         return []
 
 
@@ -241,13 +243,13 @@ class ActionReportProblem(CustomerAction):
         service = str(tracker.get_slot("service") or "")
         outcome = tracker.get_slot("troubleshoot")
         if outcome == "fixed":
-            dispatcher.utter_message(response="utter_glad_fixed")
-            return clear_task_slots() + ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_glad_fixed")
+            return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
         if outcome == "outage":
-            dispatcher.utter_message(response="utter_outage_no_ticket")
-            return clear_task_slots() + ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_outage_no_ticket")
+            return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
         if tracker.get_slot("confirm") is not True:
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         request = {
             "category": "fault",
@@ -259,18 +261,18 @@ class ActionReportProblem(CustomerAction):
         try:
             ticket = await self.client.create_service_request(session.token, request, key)
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_change_unknown")
+            say(dispatcher, tracker, "utter_change_unknown")
             return clear_task_slots()
         except BackendError:
-            dispatcher.utter_message(response="utter_ticket_refused")
+            say(dispatcher, tracker, "utter_ticket_refused")
             return clear_task_slots()
         if ticket.appointment_start:
-            dispatcher.utter_message(
-                response="utter_fault_ticket_visit",
+            say(
+                dispatcher, tracker, "utter_fault_ticket_visit",
                 reference=ticket.reference,
                 appointment=f"{day(ticket.appointment_start.date())}, "
                 f"{ticket.appointment_start.strftime('%H:%M')} UTC",
             )
         else:
-            dispatcher.utter_message(response="utter_fault_ticket", reference=ticket.reference)
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_fault_ticket", reference=ticket.reference)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)

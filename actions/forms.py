@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import latest_intent
 from actions.identity import RESET_IDENTITY, VerifiedTaskForm
+from actions.messages import say
 from actions.retries import accepted, reject
 
 # Every slot a task form fills; cleared when a task ends, completed or stopped, so the
@@ -94,7 +95,7 @@ class ActionStopTask(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_task_stopped")
+        say(dispatcher, tracker, "utter_task_stopped")
         identity = [SlotSet(slot, value) for slot, value in RESET_IDENTITY.items()]
         return [ActiveLoop(None), SlotSet("requested_slot", None), *identity, *clear_task_slots()]
 
@@ -143,8 +144,9 @@ class ActionSwitchTask(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         paused = str((tracker.active_loop or {}).get("name") or "")
-        dispatcher.utter_message(
-            response="utter_task_switched", paused=TASK_LABELS.get(paused, "what we were doing")
+        say(
+            dispatcher, tracker, "utter_task_switched",
+            paused=TASK_LABELS.get(paused, "what we were doing")
         )
         return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_task_slots()]
 

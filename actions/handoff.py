@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import CustomerAction
 from actions.forms import TaskForm, clear_task_slots
+from actions.messages import say
 from actions.models import Session
 from actions.service_requests import create_ticket
 
@@ -57,8 +58,8 @@ class ActionHumanHandoff(CustomerAction):
         if ticket is None:
             return clear_task_slots()
         wait = ticket.expected_wait_minutes
-        dispatcher.utter_message(
-            response="utter_handoff_created",
+        say(
+            dispatcher, tracker, "utter_handoff_created",
             reference=ticket.reference,
             wait=f"in about {wait} minutes" if wait else "as soon as possible",
         )

@@ -9,11 +9,13 @@ confirms it; the verified token stays in the backend, bound to the conversation.
 
 from __future__ import annotations
 
+import logging
 import re
 from abc import ABC, abstractmethod
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -22,8 +24,11 @@ from actions.client import BackendClient
 from actions.conversation import conversation_of, entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import plural
+from actions.messages import say
 from actions.models import Session
 from actions.retries import accepted, reject
+
+logger = logging.getLogger(__name__)
 
 IDENTITY_SLOTS = ["identifier", "otp_code"]
 RESET_IDENTITY: dict[str, Any] = {"identifier": None, "otp_code": None, "verification_id": None}
@@ -75,16 +80,53 @@ class VerifiedTaskForm(FormValidationAction, ABC):
         """``validate_<form name>``."""
 
     async def verified_session(self, tracker: Tracker) -> Optional[Session]:
-        """The conversation's session; ``None`` when not verified or the backend is down."""
+        """The conversation's session, ``None`` when not verified.
+
+        Raises :class:`BackendUnavailable` when the backend cannot tell (down, stalled,
+        circuit open): a verified customer must not be asked to identify again because
+        the backend is slow. :meth:`run` turns it into "can't reach our systems".
+        Only while the form is asking for identity (so the customer was not verified a
+        moment ago) is an outage read as "not verified": ``validate_identifier`` and
+        ``validate_otp_code`` then report it and keep the question.
+        """
         channel, conversation_id = conversation_of(tracker)
         try:
             return await self.client.get_session(channel, conversation_id)
+        except BackendUnavailable:
+            if tracker.get_slot("requested_slot") in IDENTITY_SLOTS:
+                return None
+            raise
         except BackendError:
-            # Cannot tell: never skip identity. validate_identifier reports the outage.
-            return None
+            return None  # cannot tell: never skip identity
 
     async def is_verified(self, tracker: Tracker) -> bool:
         return await self.verified_session(tracker) is not None
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except BackendUnavailable as exc:
+            logger.warning("%s: backend unavailable (%s): task ended", self.name(), exc.message)
+            say(dispatcher, tracker, "utter_backend_unavailable")
+            return self.backend_unavailable_events(domain)
+
+    def backend_unavailable_events(self, domain: DomainDict) -> list[EventType]:
+        """End the task, nothing changed: its answers (a "yes" above all) are forgotten.
+
+        The verified session lives in the backend and is kept, so once the backend is
+        back the customer asks again without a new code. The follow-up ``action_listen``
+        stops Rasa from running the form's submit action, which would only fail again
+        (and say so a second time).
+        """
+        own = [slot for slot in self.domain_slots(domain) if slot not in IDENTITY_SLOTS]
+        return [
+            *(SlotSet(slot, None) for slot in own),
+            SlotSet("requested_slot", None),
+            ActiveLoop(None),
+            FollowupAction("action_listen"),
+        ]
 
     async def required_slots(
         self,
@@ -137,7 +179,7 @@ class VerifiedTaskForm(FormValidationAction, ABC):
                 identifier, channel, conversation_id
             )
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return {"identifier": None}
         except BackendError as exc:
             response = IDENTIFIER_ERRORS.get(exc.code, "utter_backend_error")
@@ -145,12 +187,12 @@ class VerifiedTaskForm(FormValidationAction, ABC):
                 return reject("identifier", dispatcher, tracker, response)
             if exc.code == "resend_too_soon":
                 seconds = exc.detail_int("retry_after_seconds") or 30
-                dispatcher.utter_message(response=response, seconds=seconds)
+                say(dispatcher, tracker, response, seconds=seconds)
             else:
-                dispatcher.utter_message(response=response)
+                say(dispatcher, tracker, response)
             return {"identifier": None}
-        dispatcher.utter_message(
-            response="utter_code_sent", destination=verification.masked_destination
+        say(
+            dispatcher, tracker, "utter_code_sent", destination=verification.masked_destination
         )
         return {
             **accepted("identifier", identifier),
@@ -182,34 +224,36 @@ class VerifiedTaskForm(FormValidationAction, ABC):
             return reject("otp_code", dispatcher, tracker, "utter_otp_malformed")
         verification_id = tracker.get_slot("verification_id")
         if not verification_id:
-            dispatcher.utter_message(response="utter_verification_restart")
+            say(dispatcher, tracker, "utter_verification_restart")
             return dict(RESET_IDENTITY)
         try:
             session = await self.client.confirm_verification(str(verification_id), code)
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return {"otp_code": None}
         except BackendError as exc:
-            return self._code_refused(exc, dispatcher)
-        dispatcher.utter_message(response="utter_verified", first_name=session.customer.first_name)
+            return self._code_refused(exc, dispatcher, tracker)
+        say(dispatcher, tracker, "utter_verified", first_name=session.customer.first_name)
         return {**RESET_IDENTITY, "verified": True}
 
     @staticmethod
-    def _code_refused(exc: BackendError, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def _code_refused(
+        exc: BackendError, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         if exc.code == "code_incorrect":
             left = exc.detail_int("attempts_left")
             if left is None:
-                dispatcher.utter_message(response="utter_otp_incorrect_generic")
+                say(dispatcher, tracker, "utter_otp_incorrect_generic")
                 return {"otp_code": None}
             if left > 0:
-                dispatcher.utter_message(
-                    response="utter_otp_incorrect", tries=plural(left, "try", "tries")
+                say(
+                    dispatcher, tracker, "utter_otp_incorrect", tries=plural(left, "try", "tries")
                 )
                 return {"otp_code": None}
-            dispatcher.utter_message(response="utter_otp_locked")
+            say(dispatcher, tracker, "utter_otp_locked")
             return dict(RESET_IDENTITY)
         if exc.code == "invalid_code_format":
-            dispatcher.utter_message(response="utter_otp_malformed")
+            say(dispatcher, tracker, "utter_otp_malformed")
             return {"otp_code": None}
-        dispatcher.utter_message(response=RESTART_ERRORS.get(exc.code, "utter_backend_error"))
+        say(dispatcher, tracker, RESTART_ERRORS.get(exc.code, "utter_backend_error"))
         return dict(RESET_IDENTITY)

@@ -15,6 +15,7 @@ from actions.conversation import idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.messages import say
 from actions.models import PaymentMethod, Session
 from actions.money_input import looks_like_card_number, means_full_balance, parse_amount
 
@@ -111,7 +112,7 @@ class ValidatePayBillForm(TaskForm):
                 raise BackendUnavailable("no session")
             bill = await self.client.current_bill(session.token)
         except BackendError:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return {"payment_amount": None}
         balance = bill.amount_due if bill else Decimal("0.00")
         if text == "full":
@@ -161,7 +162,7 @@ class ValidatePayBillForm(TaskForm):
                 raise BackendUnavailable("no session")
             methods = await self.client.payment_methods(session.token)
         except BackendError:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return {"payment_method": None}
         chosen = choose_method(text, methods, affirmed=text == "default")
         if chosen is None:
@@ -179,10 +180,10 @@ class ActionAskPaymentAmount(CustomerAction):
     ) -> list[dict[str, Any]]:
         bill = await self.client.current_bill(session.token)
         if bill is None or bill.amount_due <= 0:
-            dispatcher.utter_message(response="utter_ask_payment_amount_nothing_due")
+            say(dispatcher, tracker, "utter_ask_payment_amount_nothing_due")
         else:
-            dispatcher.utter_message(
-                response="utter_ask_payment_amount",
+            say(
+                dispatcher, tracker, "utter_ask_payment_amount",
                 balance=money(bill.amount_due, bill.currency),
                 due_date=day(bill.due_date),
             )
@@ -198,12 +199,15 @@ class ActionAskPaymentMethod(CustomerAction):
         session: Session,
     ) -> list[dict[str, Any]]:
         methods = await self.client.payment_methods(session.token)
+        # Buttons on the web and Telegram; Twilio numbers them, and "2" picks the second.
         options = [
-            f"{i}. {m.description}{' (default)' if m.is_default else ''}"
+            {"title": f"{m.description}{' (default)' if m.is_default else ''}", "payload": str(i)}
             for i, m in enumerate(methods, start=1)
         ]
-        options.append(f"{len(methods) + 1}. a new card, through a secure payment link")
-        dispatcher.utter_message(response="utter_ask_payment_method", options="\n".join(options))
+        options.append(
+            {"title": "A new card, through a secure payment link", "payload": str(len(methods) + 1)}
+        )
+        say(dispatcher, tracker, "utter_ask_payment_method", buttons=options)
         return []
 
 
@@ -218,11 +222,12 @@ class ActionAskPayBillConfirm(CustomerAction):
         amount = money(Decimal(str(tracker.get_slot("payment_amount"))))
         method_id = str(tracker.get_slot("payment_method"))
         if method_id == NEW_CARD:
-            dispatcher.utter_message(response="utter_confirm_payment_link", amount=amount)
+            say(dispatcher, tracker, "utter_confirm_payment_link", amount=amount)
             return []
         methods = await self.client.payment_methods(session.token)
-        dispatcher.utter_message(
-            response="utter_confirm_payment", amount=amount, method=method_label(methods, method_id)
+        say(
+            dispatcher, tracker, "utter_confirm_payment",
+            amount=amount, method=method_label(methods, method_id)
         )
         return []
 
@@ -242,51 +247,51 @@ class ActionPayBill(CustomerAction):
         raw_amount = tracker.get_slot("payment_amount")
         method_id = tracker.get_slot("payment_method")
         if not raw_amount:
-            dispatcher.utter_message(response="utter_nothing_to_pay")
+            say(dispatcher, tracker, "utter_nothing_to_pay")
             return clear_task_slots()
         if tracker.get_slot("confirm") is not True or not method_id:
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         amount = Decimal(str(raw_amount))
         if method_id == NEW_CARD:
             link = await self.client.payment_link(session.token, amount)
-            dispatcher.utter_message(
-                response="utter_payment_link", amount=money(amount), url=link.url
+            say(
+                dispatcher, tracker, "utter_payment_link", amount=money(amount), url=link.url
             )
-            return clear_task_slots() + ask_rating(dispatcher, self.task)
+            return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
         key = idempotency_key(tracker, f"payment:{amount}:{method_id}")
         try:
             payment = await self.client.pay(session.token, amount, str(method_id), key)
         except BackendError as exc:
             if exc.status == 402 or exc.code in DECLINE_CODES:
-                dispatcher.utter_message(response="utter_payment_declined")
+                say(dispatcher, tracker, "utter_payment_declined")
             elif isinstance(exc, BackendUnavailable):
                 # Timeouts included: the outcome is unknown, the same key makes a retry safe.
-                dispatcher.utter_message(response="utter_payment_unknown")
+                say(dispatcher, tracker, "utter_payment_unknown")
             elif exc.code == "no_balance_due":
-                dispatcher.utter_message(response="utter_nothing_to_pay")
+                say(dispatcher, tracker, "utter_nothing_to_pay")
             elif exc.code == "amount_exceeds_balance":
                 balance = exc.details.get("balance")
-                dispatcher.utter_message(
-                    response="utter_payment_amount_too_high",
+                say(
+                    dispatcher, tracker, "utter_payment_amount_too_high",
                     balance=money(Decimal(str(balance))) if balance else "your balance",
                 )
             else:
                 logger.warning("payment refused: %s", exc.code)
-                dispatcher.utter_message(response="utter_payment_refused")
+                say(dispatcher, tracker, "utter_payment_refused")
             return clear_task_slots()
         if payment.status in ("declined", "failed"):
-            dispatcher.utter_message(response="utter_payment_declined")
+            say(dispatcher, tracker, "utter_payment_declined")
             return clear_task_slots()
         if payment.status in ("pending", "processing", "timeout"):
-            dispatcher.utter_message(response="utter_payment_unknown")
+            say(dispatcher, tracker, "utter_payment_unknown")
             return clear_task_slots()
-        dispatcher.utter_message(
-            response="utter_payment_done",
+        say(
+            dispatcher, tracker, "utter_payment_done",
             amount=money(payment.amount or amount, payment.currency),
             reference=payment.reference,
         )
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
 
 
 class ValidatePaymentHistoryForm(TaskForm):
@@ -306,8 +311,8 @@ class ActionPaymentHistory(CustomerAction):
     ) -> list[dict[str, Any]]:
         payments = await self.client.payments(session.token)
         if not payments:
-            dispatcher.utter_message(response="utter_no_payments")
-            return ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_no_payments")
+            return ask_rating(dispatcher, tracker, self.task)
         lines = [
             "- {when}: {amount}{method} ({status}{ref})".format(
                 when=day(p.created_at.date()) if p.created_at else "date unknown",
@@ -318,5 +323,5 @@ class ActionPaymentHistory(CustomerAction):
             )
             for p in payments[:5]
         ]
-        dispatcher.utter_message(response="utter_payment_history", payments="\n".join(lines))
-        return ask_rating(dispatcher, self.task)
+        say(dispatcher, tracker, "utter_payment_history", payments="\n".join(lines))
+        return ask_rating(dispatcher, tracker, self.task)

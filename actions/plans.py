@@ -15,6 +15,7 @@ from actions.conversation import entity_value, idempotency_key, latest_intent, l
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.messages import say
 from actions.models import Plan, Session
 
 
@@ -67,7 +68,7 @@ class ValidateChangePlanForm(TaskForm):
             plans = [p for p in await self.client.plans(session.token) if p.kind != "addon"]
             account = await self.client.account(session.token)
         except BackendError:
-            dispatcher.utter_message(response="utter_backend_unavailable")
+            say(dispatcher, tracker, "utter_backend_unavailable")
             return {"plan_name": None}
         plan = match_plan(str(value), plans)
         if plan is None:
@@ -88,11 +89,15 @@ class ActionAskPlanName(CustomerAction):
         plans = [p for p in await self.client.plans(session.token) if p.kind != "addon"]
         account = await self.client.account(session.token)
         current = account.plan.code if account.plan else ""
+        # Buttons on the web and Telegram; Twilio numbers them, and "2" picks the second.
         options = [
-            f"{i}. {plan_text(p)}{' (your current plan)' if p.code == current else ''}"
+            {
+                "title": f"{plan_text(p)}{' (your current plan)' if p.code == current else ''}",
+                "payload": str(i),
+            }
             for i, p in enumerate(plans, start=1)
         ]
-        dispatcher.utter_message(response="utter_ask_plan_name", options="\n".join(options))
+        say(dispatcher, tracker, "utter_ask_plan_name", buttons=options)
         return []
 
 
@@ -105,8 +110,8 @@ class ActionAskChangePlanConfirm(CustomerAction):
         session: Session,
     ) -> list[dict[str, Any]]:
         quote = await self.client.plan_quote(session.token, str(tracker.get_slot("plan_name")))
-        dispatcher.utter_message(
-            response="utter_confirm_plan_change",
+        say(
+            dispatcher, tracker, "utter_confirm_plan_change",
             plan=quote.plan.name,
             new_price=money(quote.new_monthly_price or quote.plan.monthly_price, quote.currency),
             difference=signed_money(quote.difference, quote.currency),
@@ -127,20 +132,20 @@ class ActionChangePlan(CustomerAction):
     ) -> list[dict[str, Any]]:
         code = tracker.get_slot("plan_name")
         if tracker.get_slot("confirm") is not True or not code:
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         key = idempotency_key(tracker, f"plan:{code}")
         try:
             change = await self.client.change_plan(session.token, str(code), key)
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_change_unknown")
+            say(dispatcher, tracker, "utter_change_unknown")
             return clear_task_slots()
         except BackendError:
-            dispatcher.utter_message(response="utter_plan_change_refused")
+            say(dispatcher, tracker, "utter_plan_change_refused")
             return clear_task_slots()
-        dispatcher.utter_message(
-            response="utter_plan_changed",
+        say(
+            dispatcher, tracker, "utter_plan_changed",
             effective=day(change.effective_date) if change.effective_date else "your next bill",
             reference=change.reference or "-",
         )
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)

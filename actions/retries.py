@@ -7,6 +7,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messages import say
+
 
 def reject(
     slot: str,
@@ -16,12 +18,12 @@ def reject(
     **values: Any,
 ) -> dict[str, Any]:
     """Refuse an answer with a clear message; the second refusal in a row offers a person."""
-    dispatcher.utter_message(response=response, **values)
+    say(dispatcher, tracker, response, **values)
     count = 1
     if tracker.get_slot("failed_slot") == slot:
         count = int(tracker.get_slot("failed_count") or 0) + 1
     if count >= 2:
-        dispatcher.utter_message(response="utter_offer_human_after_retries")
+        say(dispatcher, tracker, "utter_offer_human_after_retries")
     return {slot: None, "failed_slot": slot, "failed_count": float(count)}
 
 

@@ -16,6 +16,7 @@ from actions.errors import BackendError, BackendUnavailable
 from actions.faults import service_from_text
 from actions.formatting import day
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.messages import say
 from actions.models import ServiceRequest, Session
 from actions.postcode import PostcodeSlot
 
@@ -166,8 +167,8 @@ class ActionAskRequestServiceConfirm(CustomerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
         session: Session,
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            response="utter_confirm_service_request",
+        say(
+            dispatcher, tracker, "utter_confirm_service_request",
             details=service_request_body(tracker)["description"],
         )
         return []
@@ -182,9 +183,9 @@ async def create_ticket(
     try:
         return await action.client.create_service_request(session.token, body, key)
     except BackendUnavailable:
-        dispatcher.utter_message(response="utter_change_unknown")
+        say(dispatcher, tracker, "utter_change_unknown")
     except BackendError:
-        dispatcher.utter_message(response="utter_ticket_refused")
+        say(dispatcher, tracker, "utter_ticket_refused")
     return None
 
 
@@ -199,17 +200,17 @@ class ActionRequestService(CustomerAction):
         session: Session,
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("confirm") is not True or not tracker.get_slot("request_type"):
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         body = service_request_body(tracker)
         ticket = await create_ticket(self, dispatcher, tracker, session, body, "service_request")
         if ticket is None:
             return clear_task_slots()
-        dispatcher.utter_message(
-            response="utter_service_request_created",
+        say(
+            dispatcher, tracker, "utter_service_request_created",
             reference=ticket.reference,
             what=REQUEST_LABELS.get(body["category"], body["category"]),
         )
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
 
 

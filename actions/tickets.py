@@ -12,6 +12,7 @@ from actions.base import CustomerAction, ask_rating
 from actions.conversation import entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.messages import say
 from actions.models import ServiceRequest, Session
 from actions.service_requests import OPEN_STATUSES, ticket_line, ticket_ref_from_text
 
@@ -52,19 +53,20 @@ class ActionCheckTicketStatus(CustomerAction):
         if ref:
             ticket = await self.client.service_request(session.token, ref)
             if ticket is None:
-                dispatcher.utter_message(response="utter_ticket_not_found", reference=ref)
+                say(dispatcher, tracker, "utter_ticket_not_found", reference=ref)
                 return clear_task_slots()
-            dispatcher.utter_message(response="utter_ticket_status", tickets=ticket_line(ticket))
-            return clear_task_slots() + ask_rating(dispatcher, self.task)
+            say(dispatcher, tracker, "utter_ticket_status", tickets=ticket_line(ticket))
+            return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
         tickets = [t for t in await self.client.service_requests(session.token)
                    if t.status in OPEN_STATUSES]
         if not tickets:
-            dispatcher.utter_message(response="utter_no_open_tickets")
+            say(dispatcher, tracker, "utter_no_open_tickets")
         else:
-            dispatcher.utter_message(
-                response="utter_open_tickets", tickets="\n".join(map(ticket_line, tickets))
+            say(
+                dispatcher, tracker, "utter_open_tickets",
+                tickets="\n".join(map(ticket_line, tickets))
             )
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
 
 
 class ValidateCancelTicketForm(TaskForm):
@@ -138,8 +140,8 @@ class ActionAskTicketRef(CustomerAction):
     ) -> list[dict[str, Any]]:
         tickets = [t for t in await self.client.service_requests(session.token)
                    if t.status in OPEN_STATUSES]
-        options = [f"{i}. {ticket_line(t)[2:]}" for i, t in enumerate(tickets, start=1)]
-        dispatcher.utter_message(response="utter_ask_ticket_ref", options="\n".join(options))
+        options = [{"title": ticket_line(t)[2:], "payload": t.reference} for t in tickets]
+        say(dispatcher, tracker, "utter_ask_ticket_ref", buttons=options)
         return []
 
 
@@ -154,7 +156,7 @@ class ActionAskCancelTicketConfirm(CustomerAction):
         ref = str(tracker.get_slot("ticket_ref"))
         ticket = await self.client.service_request(session.token, ref)
         what = ticket_line(ticket)[2:] if ticket else ref
-        dispatcher.utter_message(response="utter_confirm_cancel_ticket", ticket=what)
+        say(dispatcher, tracker, "utter_confirm_cancel_ticket", ticket=what)
         return []
 
 
@@ -170,20 +172,20 @@ class ActionCancelTicket(CustomerAction):
     ) -> list[dict[str, Any]]:
         ref = tracker.get_slot("ticket_ref")
         if not ref:
-            dispatcher.utter_message(response="utter_no_open_tickets")
+            say(dispatcher, tracker, "utter_no_open_tickets")
             return clear_task_slots()
         if tracker.get_slot("confirm") is not True:
-            dispatcher.utter_message(response="utter_task_stopped")
+            say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         try:
             await self.client.cancel_service_request(session.token, str(ref))
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_change_unknown")
+            say(dispatcher, tracker, "utter_change_unknown")
             return clear_task_slots()
         except BackendError:
-            dispatcher.utter_message(response="utter_ticket_cancel_refused", reference=ref)
+            say(dispatcher, tracker, "utter_ticket_cancel_refused", reference=ref)
             return clear_task_slots()
-        dispatcher.utter_message(response="utter_ticket_cancelled", reference=ref)
-        return clear_task_slots() + ask_rating(dispatcher, self.task)
+        say(dispatcher, tracker, "utter_ticket_cancelled", reference=ref)
+        return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
 
 

@@ -86,11 +86,21 @@ def entity(name: str, value: str) -> dict[str, Any]:
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
-    return [str(message.get("response")) for message in dispatcher.messages]
+    return [str(message.get("utter_action")) for message in dispatcher.messages]
 
 
 def message(dispatcher: CollectingDispatcher, index: int = 0) -> dict[str, Any]:
     return dict(dispatcher.messages[index])
+
+
+def text(dispatcher: CollectingDispatcher, index: int = 0) -> str:
+    """The rendered text of a message the action sent (catalogue variant, values filled)."""
+    return str(dispatcher.messages[index].get("text") or "")
+
+
+def buttons(dispatcher: CollectingDispatcher, index: int = 0) -> list[tuple[str, str]]:
+    """``(title, payload)`` of a message's buttons."""
+    return [(b["title"], b["payload"]) for b in dispatcher.messages[index].get("buttons") or []]
 
 
 def session(first_name: str = "Ada", token: str = "tok-1") -> Session:

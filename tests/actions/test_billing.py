@@ -16,6 +16,7 @@ from tests.actions.factories import (
     message,
     refused,
     responses,
+    text,
     unavailable,
 )
 
@@ -36,10 +37,10 @@ async def test_amount_due_and_due_date_are_answered_then_the_rating_asked() -> N
     assert events == RATING_EVENTS
     assert responses(dispatcher) == ["utter_bill_summary", "utter_ask_rating"]
     answer = message(dispatcher)
-    assert answer["amount_due"] == "$42.50"
-    assert answer["due_date"] == "December 5, 2026"
-    assert answer["total"] == "$42.50"
-    assert answer["status"] == "not paid yet"
+    assert "$42.50" in answer["text"]
+    assert "December 5, 2026" in answer["text"]
+    assert "$42.50" in answer["text"]
+    assert "not paid yet" in answer["text"]
     assert backend.called("current_bill") == [("current_bill", "tok-1")]
 
 
@@ -47,8 +48,8 @@ async def test_large_amounts_are_grouped_and_exact() -> None:
     backend = FakeBackend(verified=True)
     backend.bill = bill(amount_due="1234.05", total="1300.10", status="partially_paid")
     _, dispatcher = await run_action(backend)
-    assert message(dispatcher)["amount_due"] == "$1,234.05"
-    assert message(dispatcher)["status"] == "partly paid"
+    assert "$1,234.05" in text(dispatcher)
+    assert "partly paid" in text(dispatcher)
 
 
 async def test_paid_bill_says_nothing_is_due() -> None:
@@ -56,7 +57,7 @@ async def test_paid_bill_says_nothing_is_due() -> None:
     backend.bill = bill(amount_due="0.00", status="paid")
     events, dispatcher = await run_action(backend)
     assert responses(dispatcher) == ["utter_bill_nothing_due", "utter_ask_rating"]
-    assert message(dispatcher)["period_end"] == "October 31, 2026"
+    assert "October 31, 2026" in text(dispatcher)
     assert events == RATING_EVENTS
 
 
@@ -135,14 +136,12 @@ async def test_explain_bill_lists_what_changed_in_plain_words() -> None:
     assert backend.called("bill_comparison") == [("bill_comparison", "tok-1", "b-1")]
     assert responses(dispatcher) == ["utter_bill_explained", "utter_ask_rating"]
     answer = message(dispatcher)
-    assert (answer["direction"], answer["difference"], answer["previous"]) == (
-        "more", "$12.50", "$35.00"
-    )
-    assert answer["changes"] == (
+    assert "$12.50 more than the previous one ($35.00)" in answer["text"]
+    assert (
         "- New: International calls, $12.50\n"
         "- No longer charged: Late fee (was $5.00)\n"
         "- Taxes: $3.00 → $8.00 (up $5.00)"
-    )
+    ) in answer["text"]
     assert events == [SlotSet("last_task", "explain_bill"), SlotSet("awaiting_rating", True)]
 
 
@@ -159,7 +158,7 @@ async def test_first_bill_is_listed_line_by_line() -> None:
         dispatcher, make_tracker(text="explain my bill", intent="explain_bill"), load_domain()
     )
     assert responses(dispatcher) == ["utter_first_bill_lines", "utter_ask_rating"]
-    assert message(dispatcher)["lines"] == "- Plus 20GB plan: $35.00"
+    assert "- Plus 20GB plan: $35.00" in text(dispatcher)
 
 
 async def test_unchanged_bill() -> None:

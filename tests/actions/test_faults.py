@@ -21,10 +21,10 @@ from actions.models import Outage
 from tests.actions.factories import (
     FakeBackend,
     entity,
-    message,
     responses,
     run,
     slot_events,
+    text,
     ticket,
     unavailable,
 )
@@ -57,9 +57,9 @@ async def test_outage_found_is_described() -> None:
     events, dispatcher = await run(ActionCheckOutage(client=backend), slots={"postcode": "20001"})
     assert backend.called("outages") == [("outages", "20001")]
     assert responses(dispatcher) == ["utter_outage_found", "utter_ask_rating"]
-    assert message(dispatcher)["outages"] == (
+    assert (
         "- internet, tv: Fibre cut, expected to be fixed by November 26, 2026"
-    )
+    ) in text(dispatcher)
     assert events[: len(CLEARED)] == CLEARED
 
 
@@ -160,7 +160,7 @@ async def test_confirmed_fault_opens_one_ticket_with_appointment() -> None:
     (call,) = backend.called("create_service_request")
     assert call[2]["category"] == "fault"
     assert responses(dispatcher) == ["utter_fault_ticket_visit", "utter_ask_rating"]
-    assert message(dispatcher)["appointment"] == "November 27, 2026, 09:00 UTC"
+    assert "November 27, 2026, 09:00 UTC" in text(dispatcher)
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from tests.actions.factories import (
     entity,
     load_domain,
     make_tracker,
-    message,
     refused,
     responses,
+    text,
     unavailable,
 )
 
@@ -52,7 +52,7 @@ async def test_phone_number_starts_a_verification_and_asks_for_the_code() -> Non
         ("start_verification", "+1 202 555 0101", "rest", SENDER)
     ]
     assert responses(dispatcher) == ["utter_code_sent"]
-    assert message(dispatcher)["destination"] == "+1 ••• ••• 0101"
+    assert "+1 ••• ••• 0101" in text(dispatcher)
 
 
 async def test_account_number_is_normalised_before_the_backend_call() -> None:
@@ -129,7 +129,7 @@ async def test_resend_too_soon_says_how_long_to_wait() -> None:
     backend.fail["start_verification"] = refused(429, "resend_too_soon", retry_after_seconds=25)
     _, dispatcher = await run_form(backend, text="2025550101", requested_slot="identifier")
     assert responses(dispatcher) == ["utter_code_resend_too_soon"]
-    assert message(dispatcher)["seconds"] == 25
+    assert "25" in text(dispatcher)
 
 
 async def test_side_question_while_asked_for_identifier_is_not_taken_as_identifier() -> None:
@@ -161,7 +161,7 @@ async def test_correct_code_verifies_and_clears_identity_slots() -> None:
         SlotSet("verified", True),
     ]
     assert responses(dispatcher) == ["utter_verified"]
-    assert message(dispatcher)["first_name"] == "Ada"
+    assert "Ada" in text(dispatcher)
 
 
 async def test_code_with_spaces_is_accepted() -> None:
@@ -186,7 +186,7 @@ async def test_wrong_code_says_how_many_tries_are_left_and_asks_again() -> None:
     )
     assert events == [SlotSet("otp_code", None), SlotSet("requested_slot", "otp_code")]
     assert responses(dispatcher) == ["utter_otp_incorrect"]
-    assert message(dispatcher)["tries"] == "2 tries"
+    assert "2 tries" in text(dispatcher)
 
 
 async def test_last_try_is_singular() -> None:
@@ -198,7 +198,7 @@ async def test_last_try_is_singular() -> None:
         requested_slot="otp_code",
         slots={"identifier": "2025550101", "verification_id": "v-1"},
     )
-    assert message(dispatcher)["tries"] == "1 try"
+    assert "1 try" in text(dispatcher)
 
 
 async def test_malformed_code_is_refused_without_a_backend_call() -> None:
@@ -271,10 +271,13 @@ async def test_already_verified_conversation_skips_identity() -> None:
 
 
 async def test_unreachable_session_check_never_skips_identity() -> None:
+    """Nor asks for it again: the task ends with "can't reach our systems" (issue 6)."""
     backend = FakeBackend(verified=True)
     backend.fail["get_session"] = unavailable()
     events, _ = await run_form(backend, text="how much is my bill", intent="check_bill")
-    assert events == [SlotSet("requested_slot", "identifier")]
+    assert SlotSet("requested_slot", None) in events
+    assert SlotSet("requested_slot", "identifier") not in events
+    assert backend.called("current_bill") == []
 
 
 @pytest.mark.parametrize(

@@ -22,12 +22,13 @@ from actions.payments import (
 from tests.actions.factories import (
     FakeBackend,
     bill,
+    buttons,
     entity,
-    message,
     refused,
     responses,
     run,
     slot_events,
+    text,
     unavailable,
 )
 
@@ -144,16 +145,17 @@ async def test_yes_fills_the_confirmation_and_no_is_left_to_the_stop_rule() -> N
 async def test_ask_amount_states_the_balance_and_due_date() -> None:
     _, dispatcher = await run(ActionAskPaymentAmount(client=FakeBackend(verified=True)))
     assert responses(dispatcher) == ["utter_ask_payment_amount"]
-    assert message(dispatcher)["balance"] == "$42.50"
-    assert message(dispatcher)["due_date"] == "December 5, 2026"
+    assert "$42.50" in text(dispatcher)
+    assert "December 5, 2026" in text(dispatcher)
 
 
 async def test_ask_method_lists_saved_cards_and_the_secure_link() -> None:
     _, dispatcher = await run(ActionAskPaymentMethod(client=FakeBackend(verified=True)))
-    assert message(dispatcher)["options"] == (
-        "1. Visa ending 4242 (default)\n2. Mastercard ending 4444\n"
-        "3. a new card, through a secure payment link"
-    )
+    assert buttons(dispatcher) == [
+        ("Visa ending 4242 (default)", "1"),
+        ("Mastercard ending 4444", "2"),
+        ("A new card, through a secure payment link", "3"),
+    ]
 
 
 async def test_confirmation_restates_amount_and_method() -> None:
@@ -162,8 +164,8 @@ async def test_confirmation_restates_amount_and_method() -> None:
         slots={"payment_amount": "25.00", "payment_method": "7"},
     )
     assert responses(dispatcher) == ["utter_confirm_payment"]
-    assert message(dispatcher)["amount"] == "$25.00"
-    assert message(dispatcher)["method"] == "Visa ending 4242"
+    assert "$25.00" in text(dispatcher)
+    assert "Visa ending 4242" in text(dispatcher)
 
 
 CONFIRMED = {"payment_amount": "42.50", "payment_method": "7", "confirm": True}
@@ -176,8 +178,8 @@ async def test_confirmed_payment_is_made_once_with_a_receipt() -> None:
     (call,) = backend.called("pay")
     assert call[1:4] == ("tok-1", Decimal("42.50"), "7")
     assert responses(dispatcher) == ["utter_payment_done", "utter_ask_rating"]
-    assert message(dispatcher)["reference"] == "PAY-1"
-    assert message(dispatcher)["amount"] == "$42.50"
+    assert "PAY-1" in text(dispatcher)
+    assert "$42.50" in text(dispatcher)
     assert events == CLEARED + RATING
 
 
@@ -201,7 +203,7 @@ async def test_new_card_gets_a_secure_link_and_no_charge() -> None:
     assert backend.called("pay") == []
     assert backend.called("payment_link") == [("payment_link", "tok-1", Decimal("42.50"))]
     assert responses(dispatcher)[0] == "utter_payment_link"
-    assert message(dispatcher)["url"] == "http://127.0.0.1:8000/pay/abc"
+    assert "http://127.0.0.1:8000/pay/abc" in text(dispatcher)
 
 
 @pytest.mark.parametrize(
@@ -257,9 +259,9 @@ async def test_payment_history_lists_recent_payments() -> None:
     ]
     _, dispatcher = await run(ActionPaymentHistory(client=backend))
     assert responses(dispatcher) == ["utter_payment_history", "utter_ask_rating"]
-    assert message(dispatcher)["payments"] == (
+    assert (
         "- November 3, 2026: $20.00 by Visa ending 4242 (succeeded, reference PAY-9)"
-    )
+    ) in text(dispatcher)
 
 
 async def test_payment_history_empty() -> None:
