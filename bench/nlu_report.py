@@ -127,24 +127,49 @@ def train_model(config: Path, nlu_path: Path, out_dir: Path, name: str) -> tuple
     return Path(model), seconds
 
 
-def split_own_data(data_dir: Path, seed: int, work: Path) -> tuple[Path, list[tuple[str, str]]]:
-    """Stratified 80/20 split of data/nlu; returns the train file and the test rows."""
+def _write_responses(data_responses: dict[str, Any], domain: Path, folder: Path) -> None:
+    """The retrieval intents' answers next to the NLU data: the response selectors need them.
+
+    They live in domain.yml (Rasa 3.6); NLU files that still hold them take precedence.
+    """
+    from rasa.shared.core.domain import Domain
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
-    from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    responses = dict(data_responses)
+    if not responses and domain.exists():
+        responses = {k: v for k, v in Domain.load(str(domain)).responses.items() if "/" in k}
+    (folder / "responses.yml").write_text(
+        RasaYAMLWriter().dumps(TrainingData(responses=responses)), encoding="utf-8"
+    )
+
+
+def split_own_data(
+    data_dir: Path, domain: Path, seed: int, work: Path
+) -> tuple[Path, list[tuple[str, str]]]:
+    """Stratified 80/20 split of data/nlu; returns the train folder and the test rows."""
+    from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(data_dir))
     train, test = data.train_test_split(train_frac=0.8, random_seed=seed)
     split_dir = work / "train_split"
     split_dir.mkdir()
     (split_dir / "nlu.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
-    # nlu_as_yaml() leaves out the retrieval intents' responses; the selectors need them.
-    responses = TrainingData(responses=data.responses)
-    (split_dir / "responses.yml").write_text(
-        RasaYAMLWriter().dumps(responses), encoding="utf-8"
-    )
+    _write_responses(data.responses, domain, split_dir)
     rows = [(m.get("text"), m.get("intent")) for m in test.intent_examples]
     return split_dir, rows
+
+
+def all_own_data(data_dir: Path, domain: Path, work: Path) -> Path:
+    """All of data/nlu in one training folder, with the retrieval responses."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(data_dir))
+    folder = work / "train_all"
+    folder.mkdir()
+    (folder / "nlu.yml").write_text(data.nlu_as_yaml(), encoding="utf-8")
+    _write_responses(data.responses, domain, folder)
+    return folder
 
 
 def predict(model: Path, rows: Sequence[tuple[str, str]]) -> list[Prediction]:
@@ -226,14 +251,28 @@ def holdout_scores(preds: Sequence[Prediction], labels: Sequence[str]) -> dict[s
     }
 
 
-def sweep(preds: Sequence[Prediction], scorer: Any, ambiguity: float) -> list[dict[str, Any]]:
+def errors(preds: Sequence[Prediction]) -> list[dict[str, Any]]:
+    """The held-out misses, to read which phrasings the data lacks or mislabels."""
+    return [
+        {"text": p.text, "gold": p.gold, "predicted": p.predicted,
+         "confidence": round(p.confidence, 3), "top": p.ranking[:2]}
+        for p in preds if p.predicted != p.gold
+    ]
+
+
+def sweep(
+    preds: Sequence[Prediction], scorer: Any, ambiguities: Sequence[float]
+) -> list[dict[str, Any]]:
+    """Scores with the FallbackClassifier re-applied offline, per (ambiguity, threshold)."""
     rows = []
-    for threshold in SWEEP:
-        labels = [p.with_threshold(threshold, ambiguity) for p in preds]
-        scores = scorer(preds, labels)
-        scores.pop("per_intent", None)
-        scores.pop("false_accept_to", None)
-        rows.append({"threshold": threshold, **scores})
+    for ambiguity in ambiguities:
+        for threshold in SWEEP:
+            labels = [p.with_threshold(threshold, ambiguity) for p in preds]
+            scores = scorer(preds, labels)
+            scores.pop("per_intent", None)
+            scores.pop("false_accept_to", None)
+            scores.pop("errors", None)
+            rows.append({"ambiguity": ambiguity, "threshold": threshold, **scores})
     return rows
 
 
@@ -254,12 +293,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--domain", type=Path, default=ROOT / "domain.yml",
+                        help="where the retrieval intents' responses are read from")
     parser.add_argument("--model", type=Path, help="score this model on the dev set")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--ambiguity", type=float, default=0.1,
-                        help="ambiguity threshold used by the offline threshold sweep")
+    parser.add_argument("--ambiguity", type=float, nargs="+", default=[0.05, 0.1, 0.15],
+                        help="ambiguity thresholds used by the offline threshold sweep")
     parser.add_argument("--skip-holdout", action="store_true")
     parser.add_argument("--skip-dev", action="store_true")
+    parser.add_argument("--dev-on-holdout-model", action="store_true",
+                        help="score the dev set with the 80 %% model (one training instead of "
+                             "two; for quick comparisons, slightly pessimistic)")
     parser.add_argument("--json", type=Path, help="also write the full report here")
     args = parser.parse_args(argv)
 
@@ -268,21 +312,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {"config": str(args.config), "seed": args.seed}
     with tempfile.TemporaryDirectory(prefix="nlu-report-") as tmp:
         work = Path(tmp)
+        holdout_model = None
         if not args.skip_holdout:
-            train_file, rows = split_own_data(args.data, args.seed, work)
+            train_file, rows = split_own_data(args.data, args.domain, args.seed, work)
             model, seconds = train_model(args.config, train_file, work, "holdout")
+            holdout_model = model
             preds = predict(model, rows)
             scores = holdout_scores(preds, [p.predicted for p in preds])
             scores["train_seconds"] = round(seconds, 1)
+            scores["errors"] = errors(preds)
             scores["sweep"] = sweep(preds, holdout_scores, args.ambiguity)
             report["holdout"] = scores
             print(f"\n== own held-out split (seed {args.seed}, 20 %): {scores['rows']} rows, "
                   f"accuracy {scores['accuracy']:.1%} (model trained on 80 % in {seconds:.0f} s)")
             print_table("per intent (held-out)", scores["per_intent"])
+            print("\nfallback threshold sweep (held-out, offline):")
+            for row in scores["sweep"]:
+                print(f"  ambiguity {row['ambiguity']:.2f} threshold {row['threshold']:.2f}: "
+                      f"accuracy {row['accuracy']:.1%}")
         if not args.skip_dev:
             model = args.model
+            if model is None and args.dev_on_holdout_model and holdout_model is not None:
+                model = holdout_model
+                report["dev_model"] = "holdout (80 %)"
             if model is None:
-                model, seconds = train_model(args.config, args.data, work, "full")
+                full_data = all_own_data(args.data, args.domain, work)
+                model, seconds = train_model(args.config, full_data, work, "full")
                 report["full_nlu_train_seconds"] = round(seconds, 1)
                 print(f"\n== NLU model trained on all of {args.data} in {seconds:.0f} s")
             dev_rows, dev_sources = load_dev(args.dev)
@@ -303,7 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {key:58} {row['rows']:>4} {row['correct']:6.1%}")
             print("\nfallback threshold sweep (dev, offline):")
             for row in dev["sweep"]:
-                print(f"  threshold {row['threshold']:.2f}: in-scope {row['in_scope_accuracy']:.1%}"
+                print(f"  ambiguity {row['ambiguity']:.2f} threshold {row['threshold']:.2f}: "
+                      f"in-scope {row['in_scope_accuracy']:.1%}"
                       f"  oos rejected {row['oos_rejection_rate']:.1%}"
                       f"  false accepts {row['false_accept_rate']:.1%}")
     if args.json:
