@@ -88,6 +88,22 @@ def _cards(m: Metrics, fmt: Fmt) -> str:
     ) + "</div>"
 
 
+COHORT_NAMES = {"pilot": "Pilot customers", "non_pilot": "Other verified customers",
+                "unverified": "Not verified"}
+
+
+def _cohorts(m: Metrics, fmt: Fmt) -> str:
+    rows = [
+        [COHORT_NAMES.get(name, name), fmt.number(h.conversations), fmt.number(h.customers),
+         fmt.percent(h.containment_rate), fmt.percent(h.completion_rate),
+         fmt.percent(h.handoff_rate), fmt.percent(h.fallback_rate),
+         fmt.decimal(h.satisfaction) if h.ratings else "\u2013"]
+        for name, h in m.cohorts.items()
+    ]
+    return _table(["Cohort", "Conversations", "Customers", "Containment", "Completion",
+                   "Handoff rate", "Not understood", "Satisfaction"], rows)
+
+
 def render_metrics(m: Metrics, q: ChartQuery, fmt: Fmt) -> str:
     report = ReportBuilder(Quarter.containing(q.first), m, None, [], fmt)
     sections = [
@@ -96,7 +112,7 @@ def render_metrics(m: Metrics, q: ChartQuery, fmt: Fmt) -> str:
         ("handoffs", "Handoffs: rate and reasons", report.handoffs()),
         ("understanding", "Understanding: fallbacks and top intents", report.understanding()),
         ("experience", "Satisfaction and response time", report.experience()),
-        ("cohorts", "Pilot versus non-pilot", report.cohorts()),
+        ("cohorts", "Pilot versus non-pilot", _cohorts(m, fmt)),
     ]
     return _cards(m, fmt) + "".join(
         f'<section class="panel" id="{sid}"><h3>{escape(title)}</h3>{body}</section>'

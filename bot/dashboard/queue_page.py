@@ -129,7 +129,7 @@ def handoff_detail(
     body = (
         f"{alert}<section class=\"panel\"><p><strong>{escape(customer.first_name)} "
         f"{escape(customer.last_name)}</strong> ({escape(customer.account_number)}) · "
-        f"{escape(_channel(sr.channel))} · waiting {_wait(sr.created_at, now)} · "
+        f"{escape(_channel(sr.channel))} · handed over {_wait(sr.created_at, now)} ago · "
         f"{escape(sr.status)}</p><p>{escape(sr.description)}</p></section>"
         '<section class="panel"><h3>Transcript when handed over</h3>'
         f'<pre class="transcript">{escape(sr.transcript or "(no transcript)")}</pre></section>'
