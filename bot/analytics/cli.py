@@ -22,6 +22,7 @@ from bot.analytics.outcomes import Outcomes, backend_outcomes
 from bot.analytics.period import Quarter
 from bot.analytics.recommend import Recommendation, recommendations
 from bot.analytics.report import ReportBuilder
+from bot.analytics.rollout_refusals import Refusals, backend_refusals
 from bot.analytics.schema import open_store, tracker_store_url
 from bot.settings import Settings
 
@@ -40,13 +41,14 @@ def _store(settings: Settings) -> Engine:
 
 def build_report(
     engine: Engine, quarter: Quarter, fmt: Fmt, generated: Optional[datetime] = None,
-    outcomes: Optional[Outcomes] = None,
+    outcomes: Optional[Outcomes] = None, refusals: Optional[Refusals] = None,
 ) -> tuple[str, Metrics, list[Recommendation]]:
     with engine.connect() as conn:
         current = compute(conn, quarter.filters())
         previous = summarise(conn, quarter.previous().filters())
     recs = recommendations(current, previous)
-    html = ReportBuilder(quarter, current, previous, recs, fmt, outcomes).render(generated)
+    html = ReportBuilder(quarter, current, previous, recs, fmt, outcomes,
+                         refusals).render(generated)
     return html, current, recs
 
 
@@ -74,6 +76,14 @@ def _outcomes(settings: Settings, q: Quarter) -> Optional[Outcomes]:
         return None
 
 
+def _refusals(settings: Settings, q: Quarter) -> Optional[Refusals]:
+    try:
+        return backend_refusals(settings.database_url, q.filters())
+    except SQLAlchemyError as error:
+        logger.warning("rollout refusals not read: %s", type(error).__name__)
+        return None
+
+
 def report_main(settings: Settings, quarter: str, out: Optional[Path] = None) -> int:
     """Write the quarter's HTML report; 0 on success, 2 on bad input, 1 on a store error."""
     try:
@@ -92,8 +102,9 @@ def report_main(settings: Settings, quarter: str, out: Optional[Path] = None) ->
             print("warning: pilot cohorts not refreshed (backend database unreadable)",
                   file=sys.stderr)
         business = _outcomes(settings, q)
+        turned_away = _refusals(settings, q)
         html, metrics, recs = build_report(engine, q, Fmt(settings.locale, settings.currency),
-                                           outcomes=business)
+                                           outcomes=business, refusals=turned_away)
     except SQLAlchemyError as error:
         logger.error("report %s failed: %s", q.label, error)
         print(f"error: the conversation store could not be read ({type(error).__name__})",

@@ -16,6 +16,7 @@ from bot.analytics.outcomes import GROUPS, Outcomes
 from bot.analytics.period import Quarter
 from bot.analytics.recommend import Recommendation
 from bot.analytics.report_style import CSS, DEFINITIONS
+from bot.analytics.rollout_refusals import Refusals
 from bot.analytics.scope import ratio
 from bot.analytics.vocabulary import CHANNEL_LABELS, REASON_LABELS, TASK_LABELS
 
@@ -53,8 +54,10 @@ def _channel(name: str) -> str:
 class ReportBuilder:
     def __init__(self, quarter: Quarter, current: Metrics, previous: Optional[Summary],
                  recommendations: list[Recommendation], fmt: Fmt,
-                 outcomes: Optional[Outcomes] = None) -> None:
+                 outcomes: Optional[Outcomes] = None,
+                 refusals: Optional[Refusals] = None) -> None:
         self.outcomes = outcomes
+        self.refusals = refusals
         self.q = quarter
         self.m = current
         self.p = previous
@@ -214,8 +217,8 @@ class ReportBuilder:
 
     def cohorts(self) -> str:
         f = self.f
-        names = {"pilot": "Pilot customers", "non_pilot": "Other verified customers",
-                 "unverified": "Not verified"}
+        names = {"pilot": "Pilot customers (allow-list)",
+                 "non_pilot": "Percentage-rollout customers", "unverified": "Not verified"}
         rows = [
             [names[name], f.number(h.conversations), f.number(h.customers),
              f.percent(h.containment_rate), f.percent(h.completion_rate),
@@ -224,7 +227,23 @@ class ReportBuilder:
             for name, h in self.m.cohorts.items()
         ]
         return _table(["Cohort", "Conversations", "Customers", "Containment", "Completion",
-                       "Handoff rate", "Not understood", "Satisfaction"], rows)
+                       "Handoff rate", "Not understood", "Satisfaction"], rows) + self.turned_away()
+
+    def turned_away(self) -> str:
+        """Refusals by the controlled rollout (backend counts per channel and reason)."""
+        r, f = self.refusals, self.f
+        if r is None:
+            return ("<p>Refusals by the rollout are not shown: the backend of record was not "
+                    "available when this report was made.</p>")
+        reasons = {"not_selected": "outside the allow-list and the percentage",
+                   "channel_disabled": "channel switched off"}
+        rows = [[_channel(channel), reasons.get(reason, reason), f.number(n)]
+                for (channel, reason), n in sorted(r.by_channel.items())]
+        months = ", ".join(f"{m}: {f.number(n)}" for m, n in sorted(r.by_month.items()))
+        return (f"<p>Customers turned away by the controlled rollout in the quarter: "
+                f"{f.number(r.total)}{f' ({escape(months)})' if months else ''}. They were "
+                "pointed to the self-service portal or a person by phone.</p>"
+                + _table(["Channel", "Reason", "Refused"], rows, numeric_from=2))
 
     def business(self) -> str:
         o, f = self.outcomes, self.f
@@ -265,7 +284,7 @@ class ReportBuilder:
             ("handoffs", "Handoffs to a person", self.handoffs()),
             ("understanding", "Understanding: intents and fallbacks", self.understanding()),
             ("experience", "Satisfaction and response time", self.experience()),
-            ("cohorts", "Pilot versus non-pilot", self.cohorts()),
+            ("cohorts", "Pilot (allow-list) versus percentage rollout", self.cohorts()),
             ("outcomes", "Business outcomes", self.business()),
             ("definitions", "How the figures are computed", DEFINITIONS),
         ]

@@ -36,8 +36,12 @@ conversations. The reason is what the assistant said just before.</li>
 dialogue fallbacks (<code>action_default_fallback</code>), out of all customer messages.</li>
 <li><strong>Response time</strong>: from a customer message to the assistant's next message, as
 recorded by Rasa.</li>
-<li><strong>Pilot / other verified / not verified</strong>: by the customer's pilot flag in the
-backend of record.</li>
+<li><strong>Pilot (allow-list) / percentage rollout / not verified</strong>: by the customer's
+pilot flag in the backend of record, which is the rollout's allow-list. A verified customer
+off the allow-list can only have been served through the percentage rollout (stable hash of
+the account number), so that cohort is the percentage-rollout group.</li>
+<li><strong>Refused</strong>: identity verifications (or sessions) the controlled rollout turned
+away, counted by the backend per channel and day.</li>
 </ul>
 <p>See docs/monitoring.md for the full definitions and the recommendation thresholds.</p>
 """
