@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     operator_session_max_hours: int = Field(default=12, ge=1, le=72)  # absolute expiry
     operator_max_failed_logins: int = Field(default=5, ge=1, le=50)
     operator_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    operator_max_logins_per_address: int = Field(default=20, ge=1)  # failures / 15 min
+    dashboard_cache_seconds: int = Field(default=60, ge=0, le=3600)  # charts page staleness
     operator_cookie_secure: bool = False  # True behind HTTPS
     # Shared secret the backend presents to the Rasa socket.io channel's agent route.
     agent_relay_secret: SecretStr = SecretStr("demo-agent-relay-secret-change-me")

@@ -24,11 +24,20 @@ from bot.operators.auth import (
     session_policy,
 )
 from bot.operators.sessions import CurrentOperator, end, start
+from bot.operators.throttle import LoginThrottle
 from bot.services.secrets_util import same
 from bot.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "tcn_login_csrf"
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    throttle: Optional[LoginThrottle] = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        throttle = LoginThrottle(limit=request.app.state.settings.operator_max_logins_per_address)
+        request.app.state.login_throttle = throttle
+    return throttle
 
 
 def _safe_next(value: Optional[str]) -> str:
@@ -78,6 +87,14 @@ async def login(
     field_token = form.get("csrf_token", "")
     if not cookie_token or not same(cookie_token, field_token) or not same_origin(request):
         return _login_page(settings, next_url, "The login form expired. Please try again.", 403)
+    throttle = _throttle(request)
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(address, now)
+    if wait is not None:
+        response = _login_page(settings, next_url, "Too many failed logins from this address. "
+                               f"Try again in {wait // 60 + 1} minutes.", 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     policy = LoginPolicy(settings.operator_max_failed_logins,
                          timedelta(minutes=settings.operator_lockout_minutes))
     try:
@@ -85,7 +102,9 @@ async def login(
                                 password=form.get("password", ""), now=now, policy=policy)
     except LoginRefused as refused:
         db.commit()  # the failure count and the audit record
+        throttle.failed(address, now)
         return _login_page(settings, next_url, refused.message, 401)
+    throttle.succeeded(address)
     token, _ = start(db, operator, now=now, policy=session_policy(settings))
     db.commit()
     response = RedirectResponse(next_url, status_code=303)

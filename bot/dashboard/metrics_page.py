@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.analytics.charts import line_chart
@@ -17,6 +18,7 @@ from bot.analytics.period import Quarter
 from bot.analytics.report import ReportBuilder, _table
 from bot.analytics.vocabulary import CHANNEL_LABELS, CHANNELS
 from bot.api.deps import get_now
+from bot.dashboard.cache import TtlCache
 from bot.dashboard.filters import ChartQuery, parse
 from bot.dashboard.layout import html_response, page
 from bot.dashboard.store import latest_day, store_engine
@@ -120,6 +122,19 @@ def render_metrics(m: Metrics, q: ChartQuery, fmt: Fmt) -> str:
     )
 
 
+def _cache(request: Request) -> TtlCache[Metrics]:
+    cache: Optional[TtlCache[Metrics]] = getattr(request.app.state, "metrics_cache", None)
+    if cache is None:
+        cache = TtlCache(timedelta(seconds=request.app.state.settings.dashboard_cache_seconds))
+        request.app.state.metrics_cache = cache
+    return cache
+
+
+def _compute(engine: Engine, q: ChartQuery) -> Metrics:
+    with engine.connect() as conn:
+        return compute(conn, q.filters)
+
+
 @router.get("/dashboard/")
 def charts(
     request: Request,
@@ -134,8 +149,8 @@ def charts(
     try:
         engine = store_engine(request.app)
         q = parse(start, end, channel, latest_day(engine, now.date()))
-        with engine.connect() as conn:
-            metrics = compute(conn, q.filters)
+        metrics = _cache(request).get_or_compute(
+            (q.first, q.last, q.channel), now, lambda: _compute(engine, q))
     except (SQLAlchemyError, ValueError) as error:
         body = ('<p class="error" role="alert">The conversation store could not be read '
                 f"({escape(type(error).__name__)}). Check TCN_TRACKER_STORE_* settings.</p>")

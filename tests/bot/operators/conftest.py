@@ -37,6 +37,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         operator_max_failed_logins=3,
         operator_lockout_minutes=10,
         operator_session_minutes=30,
+        operator_max_logins_per_address=6,
     )
 
 

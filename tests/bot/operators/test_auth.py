@@ -125,3 +125,15 @@ def test_pages_forbid_framing_and_scripts(client: ApiClient) -> None:
     assert "default-src 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert "<script" not in response.text
+
+
+def test_one_address_trying_many_usernames_is_throttled(
+    client: ApiClient, clock: FrozenClock
+) -> None:
+    for n in range(6):  # operator_max_logins_per_address=6 in these tests
+        assert login(client, f"user{n}", "guessing-password").status_code == 401
+    throttled = login(client, *ANALYST)  # even the right password waits
+    assert throttled.status_code == 429
+    assert int(throttled.headers["retry-after"]) > 0
+    clock.advance(minutes=16)
+    assert login(client, *ANALYST).status_code == 303
