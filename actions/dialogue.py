@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.card_details import warn_if_card_details
 from actions.client import BackendClient
 from actions.conversation import conversation_of, entity_value, latest_text
 from actions.errors import BackendError
@@ -72,6 +73,8 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if warn_if_card_details(dispatcher, tracker):
+            return []  # card details are no misunderstanding: say never to send them
         user_intents = [
             (event.get("parse_data") or {}).get("intent", {}).get("name")
             for event in tracker.events
@@ -103,5 +106,6 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        say(dispatcher, tracker, "utter_default")
+        if not warn_if_card_details(dispatcher, tracker):
+            say(dispatcher, tracker, "utter_default")
         return [UserUtteranceReverted()]

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.card_details import CARD_WARNING, typed_card_details
 from actions.client import BackendClient
 from actions.conversation import conversation_of, entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
@@ -170,6 +171,8 @@ class VerifiedTaskForm(FormValidationAction, ABC):
     ) -> dict[str, Any]:
         if value is None:
             return {}
+        if typed_card_details(tracker):
+            return reject("identifier", dispatcher, tracker, CARD_WARNING)
         identifier = normalise_identifier(str(value))
         if identifier is None:
             return reject("identifier", dispatcher, tracker, "utter_identifier_invalid")

@@ -26,6 +26,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
+# What a card number is lives in one place, shared with the action server (which warns
+# the customer about it); luhn_valid is re-exported for the store's tests.
+from sensitive.cards import card_runs
+from sensitive.cards import luhn_valid as luhn_valid
+
 CARD_MASK = "[card number removed]"
 SECURITY_CODE_MASK = "[security code removed]"
 ONE_TIME_CODE_MASK = "[code removed]"
@@ -34,13 +39,6 @@ PASSWORD_MASK = "[password removed]"  # noqa: S105 (a marker, not a secret)
 # The slot and the entity that carry the one-time code (domain.yml).
 CODE_SLOT = "otp_code"
 CODE_ENTITY = "otp_code"
-
-CARD_MIN_DIGITS = 13
-CARD_MAX_DIGITS = 19
-
-# Digit groups joined by at most one space or dash, not glued to letters or digits.
-_DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9])(?<![A-Za-z]-)\d+(?:[ \-]\d+)*(?![A-Za-z0-9])")
-_GROUP_RE = re.compile(r"\d+")
 
 _SECURITY_WORDS = r"(?:cvv2?|cvc2?|csc|cid|security\s+code|card\s+code|code\s+on\s+the\s+back)"
 _SECURITY_AFTER_RE = re.compile(
@@ -62,60 +60,15 @@ _PASSWORD_RE = re.compile(
 _CODE_ATTEMPT_RE = re.compile(r"(?<![A-Za-z0-9])\d(?:[ \-]?\d){3,7}(?![A-Za-z0-9])")
 
 
-def luhn_valid(digits: str) -> bool:
-    """The Luhn checksum of a string of digits (the check used by payment cards)."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def _card_spans(run: str) -> list[tuple[int, int]]:
-    """Spans (within ``run``) of Luhn-valid 13-19 digit card numbers."""
-    groups = [(m.start(), m.end()) for m in _GROUP_RE.finditer(run)]
-    found: list[tuple[int, int]] = []
-    # Whole groups: "4111 1111 1111 1111", "4111-1111-1111-1111 123".
-    for first in range(len(groups)):
-        digits = ""
-        for last in range(first, len(groups)):
-            digits += run[groups[last][0] : groups[last][1]]
-            if len(digits) > CARD_MAX_DIGITS:
-                break
-            if len(digits) >= CARD_MIN_DIGITS and luhn_valid(digits):
-                found.append((groups[first][0], groups[last][1]))
-    # One long group with a card at its start or end: "4111111111111111123".
-    for start, end in groups:
-        length = end - start
-        if length <= CARD_MIN_DIGITS:
-            continue
-        for size in range(CARD_MIN_DIGITS, min(length, CARD_MAX_DIGITS + 1)):
-            if luhn_valid(run[start : start + size]):
-                found.append((start, start + size))
-            if luhn_valid(run[end - size : end]):
-                found.append((end - size, end))
-    return found
-
-
 def mask_card_numbers(text: str) -> str:
     """Replace every Luhn-valid 13-19 digit card number with a marker."""
     out: list[str] = []
     position = 0
-    for match in _DIGIT_RUN_RE.finditer(text):
-        run = match.group(0)
-        if sum(ch.isdigit() for ch in run) < CARD_MIN_DIGITS:
-            continue
-        if _card_spans(run):
-            # The whole run goes: a security code or expiry typed next to it goes too.
-            out.append(text[position : match.start()])
-            out.append(CARD_MASK)
-            position = match.end()
+    for match in card_runs(text):
+        # The whole run goes: a security code or expiry typed next to it goes too.
+        out.append(text[position : match.start()])
+        out.append(CARD_MASK)
+        position = match.end()
     out.append(text[position:])
     return "".join(out)
 
