@@ -31,6 +31,7 @@ from actions.models import (
     Bill,
     BillComparison,
     BillSummary,
+    ChannelStatus,
     Eligibility,
     Outage,
     Payment,
@@ -231,6 +232,11 @@ class BackendClient:
                 return None
             raise
         return _parse(Session, body)
+
+    async def rollout_channel(self, channel: str) -> ChannelStatus:
+        """Whether the controlled rollout serves this input channel at all."""
+        body = await self._request("GET", f"/rollout/channels/{_segment(channel)}")
+        return _parse(ChannelStatus, body)
 
     async def end_session(self, channel: str, conversation_id: str) -> None:
         await self._request(

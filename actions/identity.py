@@ -44,7 +44,14 @@ IDENTIFIER_ERRORS = {
     "customer_not_found": "utter_identifier_not_found",
     "account_closed": "utter_account_closed",
     "resend_too_soon": "utter_code_resend_too_soon",
+    "not_in_rollout": "utter_not_in_rollout",
 }
+# Outside the controlled rollout: where to go instead (the portal, or a person by phone).
+ROLLOUT_MESSAGES = {"channel_disabled": "utter_channel_not_in_rollout"}
+
+
+class NotServed(Exception):
+    """The controlled rollout does not serve this customer here: the task ends."""
 RESTART_ERRORS = {
     "code_expired": "utter_otp_expired",
     "verification_locked": "utter_otp_locked",
@@ -107,11 +114,30 @@ class VerifiedTaskForm(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
+            if tracker.get_slot("requested_slot") is None and await self.channel_closed(
+                dispatcher, tracker
+            ):
+                return self.backend_unavailable_events(domain)
             return await super().run(dispatcher, tracker, domain)
         except BackendUnavailable as exc:
             logger.warning("%s: backend unavailable (%s): task ended", self.name(), exc.message)
             say(dispatcher, tracker, "utter_backend_unavailable")
             return self.backend_unavailable_events(domain)
+        except NotServed:
+            return self.backend_unavailable_events(domain)  # told where to go; task ended
+
+    async def channel_closed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """At a task's start: has the controlled rollout switched this channel off?"""
+        channel, _ = conversation_of(tracker)
+        try:
+            status = await self.client.rollout_channel(channel)
+        except BackendError:
+            return False  # cannot tell: start_verification enforces the rollout anyway
+        if status.enabled:
+            return False
+        say(dispatcher, tracker, "utter_channel_not_in_rollout",
+            portal_url=status.portal_url, support_phone=status.support_phone)
+        return True
 
     def backend_unavailable_events(self, domain: DomainDict) -> list[EventType]:
         """End the task, nothing changed: its answers (a "yes" above all) are forgotten.
@@ -191,6 +217,12 @@ class VerifiedTaskForm(FormValidationAction, ABC):
             if exc.code == "resend_too_soon":
                 seconds = exc.detail_int("retry_after_seconds") or 30
                 say(dispatcher, tracker, response, seconds=seconds)
+            elif exc.code == "not_in_rollout":
+                say(dispatcher, tracker, ROLLOUT_MESSAGES.get(str(exc.details.get("reason")),
+                                                              response),
+                    portal_url=str(exc.details.get("portal_url") or "our website"),
+                    support_phone=str(exc.details.get("support_phone") or "customer service"))
+                raise NotServed() from exc
             else:
                 say(dispatcher, tracker, response)
             return {"identifier": None}

@@ -25,6 +25,15 @@ class Verification(_Model):
     expires_at: Optional[datetime] = None
 
 
+class ChannelStatus(_Model):
+    """Whether the controlled rollout serves a channel (``GET /rollout/channels/{channel}``)."""
+
+    channel: str
+    enabled: bool
+    portal_url: str = ""
+    support_phone: str = ""
+
+
 class Session(_Model):
     token: str
     expires_at: Optional[datetime] = None

@@ -17,6 +17,7 @@ from actions.models import (
     Account,
     Arrangement,
     Bill,
+    ChannelStatus,
     CustomerRef,
     Eligibility,
     Payment,
@@ -210,6 +211,10 @@ class FakeBackend(BackendClient):
         self.bill: Optional[Bill] = bill()
         self.fail: dict[str, Exception] = {}
         self.answers: dict[str, Any] = default_answers()
+        # The controlled rollout serves every channel unless a test switches one off.
+        self.channel_status = ChannelStatus(channel="rest", enabled=True,
+                                            portal_url="https://portal.example/",
+                                            support_phone="+1 800 555 0100")
 
     def _maybe_fail(self, call: str) -> None:
         if call in self.fail:
@@ -219,6 +224,10 @@ class FakeBackend(BackendClient):
         self.calls.append(("get_session", channel, conversation_id))
         self._maybe_fail("get_session")
         return self.session
+
+    async def rollout_channel(self, channel: str) -> ChannelStatus:
+        self._maybe_fail("rollout_channel")
+        return self.channel_status
 
     async def start_verification(
         self, identifier: str, channel: str, conversation_id: str
