@@ -33,3 +33,11 @@ def test_by_default_only_the_pilot_group_is_served(db: Session, rollout_settings
     served = [c for c in customers if decision_for(db, rollout_settings, c, "socketio").served]
     assert served and all(c.pilot for c in served)
     assert len(served) < len(customers)
+
+
+def test_an_empty_salt_means_the_demo_salt(rollout_settings: Settings) -> None:
+    from bot.rollout.enforce import DEMO_SALT, salt
+    from tests.bot.rollout.conftest import SALT, make_settings
+
+    assert salt(rollout_settings) == SALT
+    assert salt(make_settings(rollout_settings.database_url, rollout_salt="")) == DEMO_SALT
