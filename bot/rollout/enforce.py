@@ -14,6 +14,13 @@ from bot.rollout.decision import Decision, decide
 from bot.services.errors import DomainError
 from bot.settings import Settings
 
+DEMO_SALT = "demo-rollout-salt-change-me"
+
+
+def salt(settings: Settings) -> str:
+    """The hash key; empty (e.g. a copied .env.example) means the demo default."""
+    return settings.rollout_salt.get_secret_value() or DEMO_SALT
+
 
 def decision_for(db: Session, settings: Settings, customer: Customer, channel: str) -> Decision:
     """The decision for a customer on a conversation's input channel (config read now)."""
@@ -23,7 +30,7 @@ def decision_for(db: Session, settings: Settings, customer: Customer, channel: s
         allow_listed=bool(customer.pilot),
         account_number=str(customer.account_number),
         percentage=config.percentage,
-        salt=settings.rollout_salt.get_secret_value(),
+        salt=salt(settings),
     )
 
 
