@@ -114,6 +114,7 @@ def prepare(
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     if reuse and count_customers(url) == customers:
         print(f"reusing {backend} database with {customers} customers", flush=True)
+        upgrade(url)  # migrations added since the seed (they leave the customer rows alone)
         return url, float("nan")
     fresh_database(settings, backend, url)
     upgrade(url)

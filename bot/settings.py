@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     twilio_account_sid: Optional[str] = None
     twilio_auth_token: Optional[SecretStr] = None
     twilio_from_number: Optional[str] = None
+    # Email (contact-change notices): "demo" (stored, nothing sent) or "smtp".
+    email_transport: str = "demo"
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: str = "starttls"  # starttls | ssl (implicit TLS, port 465) | none
+    smtp_username: Optional[str] = None
+    smtp_password: Optional[SecretStr] = None
+    smtp_from: str = "TeleComNet <no-reply@telecomnet.example>"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    smtp_ca_file: Optional[Path] = None  # a private CA for the SMTP server's certificate
 
     # Payment gateway: "demo" (documented test tokens) or a real provider.
     payment_gateway: str = "demo"

@@ -31,7 +31,7 @@ from bot.rollout import api as rollout_api
 from bot.rollout import page as rollout_page
 from bot.services.clock import Clock, system_clock
 from bot.services.gateway import PaymentGateway, make_gateway
-from bot.services.outbox import SmsTransport, make_transport
+from bot.services.outbox import EmailTransport, SmsTransport, make_email_transport, make_transport
 from bot.settings import ROOT, Settings, get_settings
 
 STATIC_DIR = ROOT / "channels" / "webchat" / "static"
@@ -61,6 +61,7 @@ def create_app(
     *,
     clock: Clock = system_clock,
     sms_transport: Optional[SmsTransport] = None,
+    email_transport: Optional[EmailTransport] = None,
     gateway: Optional[PaymentGateway] = None,
     static_dir: Optional[Path] = STATIC_DIR,
 ) -> FastAPI:
@@ -78,6 +79,7 @@ def create_app(
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock
     app.state.sms_transport = sms_transport or make_transport(settings)
+    app.state.email_transport = email_transport or make_email_transport(settings)
     app.state.gateway = gateway or make_gateway(settings.payment_gateway)
 
     errors.install(app)

@@ -14,7 +14,7 @@ from bot.db.models import Customer, IdentitySession
 from bot.services import identity
 from bot.services.errors import DomainError
 from bot.services.gateway import PaymentGateway
-from bot.services.outbox import SmsTransport
+from bot.services.outbox import EmailTransport, SmsTransport
 from bot.services.secrets_util import same
 from bot.settings import Settings
 
@@ -40,6 +40,11 @@ def get_now(request: Request) -> datetime:
 
 def get_transport(request: Request) -> SmsTransport:
     transport: SmsTransport = request.app.state.sms_transport
+    return transport
+
+
+def get_email_transport(request: Request) -> EmailTransport:
+    transport: EmailTransport = request.app.state.email_transport
     return transport
 
 

@@ -137,7 +137,15 @@ def start_verification(
         f"Your TeleComNet code is {code}. It expires in {settings.otp_ttl_minutes} minutes. "
         "Never share it: TeleComNet will never ask you for it."
     )
-    send_sms(db, transport, to=customer.phone, body=body, now=now, customer_id=customer.id)
+    send_sms(
+        db,
+        transport,
+        to=customer.phone,
+        body=body,
+        now=now,
+        customer_id=customer.id,
+        secrets=(code,),
+    )
     audit.record(
         db,
         now=now,

@@ -1,10 +1,16 @@
-"""Demo only: what the demo transport "sent". Not mounted outside demo mode."""
+"""Demo only: what the demo transports "sent". Not mounted outside demo mode.
+
+The database keeps one-time codes redacted; the clear text shown here comes from the
+demo transport's process memory (demo mode only), so a code sent before a restart of
+the backend shows as withheld.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Optional
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +19,9 @@ from bot.api.deps import get_db
 from bot.api.schemas.common import errors
 from bot.db.models import OutboxMessage
 from bot.services.errors import DomainError
+from bot.services.outbox import readable_body
 from bot.services.phones import to_e164
+from bot.services.validation import normalise_email
 
 router = APIRouter(prefix="/demo", tags=["demo"])
 
@@ -21,6 +29,7 @@ router = APIRouter(prefix="/demo", tags=["demo"])
 class OutboxMessageOut(BaseModel):
     medium: str
     to: str
+    subject: Optional[str] = None
     body: str
     status: str
     created_at: datetime
@@ -32,24 +41,40 @@ class OutboxOut(BaseModel):
 
 @router.get("/outbox", response_model=OutboxOut, responses=errors(422))
 def outbox(
-    to: str = Query(..., min_length=1, max_length=40, description="E.164 phone number"),
+    request: Request,
+    to: str = Query(
+        ..., min_length=1, max_length=254, description="E.164 phone number or email address"
+    ),
     limit: int = Query(20, ge=1, le=100),
     db: Session = Depends(get_db),
 ) -> OutboxOut:
-    """Messages sent to a number by the demo transport, newest first."""
-    phone = to_e164(to) or to_e164("+" + to.strip())
-    if phone is None:
-        raise DomainError(422, "invalid_phone", "That is not a valid phone number.")
+    """Messages sent to a number or address by the demo transports, newest first."""
+    if "@" in to:
+        try:
+            address = normalise_email(to)
+        except ValueError:
+            raise DomainError(422, "invalid_email", "That is not a valid email address.") from None
+    else:
+        phone = to_e164(to) or to_e164("+" + to.strip())
+        if phone is None:
+            raise DomainError(422, "invalid_phone", "That is not a valid phone number.")
+        address = phone
+    transports = (request.app.state.sms_transport, request.app.state.email_transport)
     rows = db.execute(
         select(OutboxMessage)
-        .where(OutboxMessage.to == phone, OutboxMessage.transport == "demo")
+        .where(OutboxMessage.to == address, OutboxMessage.transport == "demo")
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(limit)
     ).scalars()
     return OutboxOut(
         messages=[
             OutboxMessageOut(
-                medium=m.medium, to=m.to, body=m.body, status=m.status, created_at=m.created_at
+                medium=m.medium,
+                to=m.to,
+                subject=m.subject,
+                body=readable_body(m, transports),
+                status=m.status,
+                created_at=m.created_at,
             )
             for m in rows
         ]

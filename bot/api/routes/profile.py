@@ -7,12 +7,20 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from bot.api.deps import Principal, current_customer, get_db, get_now, get_settings, get_transport
+from bot.api.deps import (
+    Principal,
+    current_customer,
+    get_db,
+    get_email_transport,
+    get_now,
+    get_settings,
+    get_transport,
+)
 from bot.api.schemas.account import AccountOut
 from bot.api.schemas.common import errors
 from bot.api.schemas.services import ContactUpdate, FeedbackIn, UsageOut
 from bot.services import accounts, audit, contact, usage
-from bot.services.outbox import SmsTransport
+from bot.services.outbox import EmailTransport, SmsTransport
 from bot.settings import Settings
 
 router = APIRouter(prefix="/me", tags=["account"], responses=errors(401, 403))
@@ -35,6 +43,7 @@ def update_contact(
     db: Session = Depends(get_db),
     settings: Settings = Depends(get_settings),
     transport: SmsTransport = Depends(get_transport),
+    email_transport: EmailTransport = Depends(get_email_transport),
     now: datetime = Depends(get_now),
 ) -> AccountOut:
     """Change any of email, phone, address, postcode; answers with the updated account."""
@@ -42,6 +51,7 @@ def update_contact(
         db,
         transport,
         who.customer,
+        email_transport=email_transport,
         email=body.email,
         phone=body.phone,
         address=body.address,

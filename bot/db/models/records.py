@@ -16,10 +16,13 @@ class OutboxMessage(Base):
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=True)
     medium = Column(String(8), nullable=False)  # sms | email
     to = Column(String(254), nullable=False)
+    subject = Column(String(200), nullable=True)  # email only
+    # One-time codes are replaced by a marker before the row is written.
     body = Column(Text, nullable=False)
     transport = Column(String(16), nullable=False)
     status = Column(String(10), nullable=False)  # queued | sent | failed
     provider_reference = Column(String(64), nullable=True)
+    failure_reason = Column(String(200), nullable=True)
     created_at = Column(UTCDateTime, nullable=False)
 
 

@@ -1,10 +1,10 @@
-"""The outbox stores every message; transports: demo (log) and Twilio (fake client)."""
+"""The outbox stores every message (secrets redacted); transports: demo and Twilio (fake client)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 from pydantic import SecretStr
@@ -16,6 +16,8 @@ from bot.services import outbox
 from bot.settings import Settings
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+# A valid number outside the 555 exchange: the fake Twilio client sends nothing anyway.
+REAL_LOOKING = "+12026330123"
 
 
 class FakeMessages:
@@ -59,11 +61,17 @@ def stored(database_url: str) -> list[OutboxMessage]:
         engine.dispose()
 
 
-def send(database_url: str, transport: outbox.SmsTransport) -> None:
+def send(
+    database_url: str,
+    transport: outbox.SmsTransport,
+    to: str = "+12025550101",
+    body: str = "hello",
+    secrets: tuple[str, ...] = (),
+) -> None:
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as db:
-            outbox.send_sms(db, transport, to="+12025550101", body="hello", now=NOW)
+            outbox.send_sms(db, transport, to=to, body=body, now=NOW, secrets=secrets)
             db.commit()
     finally:
         engine.dispose()
@@ -75,11 +83,11 @@ def test_twilio_transport_sends_and_stores(
     monkeypatch.setattr("twilio.rest.Client", FakeClient)
     FakeClient.fail = False
     transport = outbox.make_transport(twilio_settings())
-    send(database_url, transport)
+    send(database_url, transport, to=REAL_LOOKING)
     assert FakeClient.last is not None
     assert FakeClient.last.credentials == ("AC123", "secret")
     assert FakeClient.last.messages.sent == [
-        {"to": "+12025550101", "from_": "+12025550199", "body": "hello"}
+        {"to": REAL_LOOKING, "from_": "+12025550199", "body": "hello"}
     ]
     (message,) = stored(database_url)
     assert (message.transport, message.status, message.provider_reference) == (
@@ -87,27 +95,107 @@ def test_twilio_transport_sends_and_stores(
         "sent",
         "SM123",
     )
+    assert message.failure_reason is None
 
 
-def test_a_failing_transport_keeps_the_record(
+def test_a_failing_transport_keeps_the_record_with_a_reason(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("twilio.rest.Client", FakeClient)
     FakeClient.fail = True
-    send(database_url, outbox.make_transport(twilio_settings()))
+    send(database_url, outbox.make_transport(twilio_settings()), to=REAL_LOOKING)
     (message,) = stored(database_url)
     assert message.status == "failed"
+    assert message.failure_reason == "RuntimeError: twilio is down"
 
 
-def test_demo_transport_logs(database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_real_transport_never_gets_a_fictional_555_number(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("twilio.rest.Client", FakeClient)
+    FakeClient.fail = False
+    send(database_url, outbox.make_transport(twilio_settings()), to="+13125552046")
+    assert FakeClient.last is not None and FakeClient.last.messages.sent == []
+    (message,) = stored(database_url)
+    assert message.status == "failed"
+    assert "fictional" in (message.failure_reason or "")
+
+
+def test_the_code_is_stored_redacted_and_sent_in_clear(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("twilio.rest.Client", FakeClient)
+    FakeClient.fail = False
+    body = "Your TeleComNet code is 482913. It expires in 10 minutes."
+    send(database_url, outbox.make_transport(twilio_settings()), REAL_LOOKING, body, ("482913",))
+    assert FakeClient.last is not None
+    assert FakeClient.last.messages.sent[0]["body"] == body
+    (message,) = stored(database_url)
+    assert "482913" not in message.body
+    assert message.body == f"Your TeleComNet code is {outbox.REDACTED}. It expires in 10 minutes."
+
+
+def test_demo_transport_in_demo_mode_logs_and_remembers_the_clear_text(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    transport = outbox.make_transport(Settings(_env_file=None, demo_mode=True))  # type: ignore[call-arg]
+    assert isinstance(transport, outbox.DemoTransport)
     with caplog.at_level(logging.INFO, logger="bot.outbox"):
-        send(database_url, outbox.DemoTransport())
-    assert "[demo SMS] to +12025550101: hello" in caplog.text
-    assert stored(database_url)[0].status == "sent"
+        send(database_url, transport, body="code 135790 here", secrets=("135790",))
+    assert "[demo SMS] to +12025550101: code 135790 here" in caplog.text
+    (message,) = stored(database_url)
+    assert message.status == "sent" and "135790" not in message.body
+    assert outbox.readable_body(message, [transport]) == "code 135790 here"
+    # Another process (or a restarted backend) has no memory of it: the stored text.
+    fresh = outbox.DemoTransport(keep_clear_text=True)
+    assert outbox.readable_body(message, [fresh]) == message.body
 
 
-def test_twilio_needs_its_settings() -> None:
+def test_demo_transport_outside_demo_mode_keeps_and_logs_no_text(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    transport = outbox.make_transport(Settings(_env_file=None, demo_mode=False))  # type: ignore[call-arg]
+    with caplog.at_level(logging.INFO, logger="bot.outbox"):
+        send(database_url, transport, body="code 135790 here", secrets=("135790",))
+    assert "135790" not in caplog.text and "[demo SMS] to +12025550101" in caplog.text
+    (message,) = stored(database_url)
+    assert outbox.readable_body(message, [transport]) == message.body
+    assert "135790" not in message.body
+
+
+def test_the_demo_memory_is_bounded() -> None:
+    transport = outbox.DemoTransport(keep_clear_text=True)
+    first: Optional[str] = transport.send("+12025550101", "first")
+    for i in range(3000):
+        transport.send("+12025550101", f"message {i}")
+    assert transport.clear_text(first) is None
+
+
+def test_fictional_destinations() -> None:
+    assert outbox.is_fictional_phone("+12025550101")
+    assert outbox.is_fictional_phone("+19895559999")
+    assert not outbox.is_fictional_phone(REAL_LOOKING)
+    assert not outbox.is_fictional_phone("+447700900123")
+    assert outbox.is_fictional_email("maria.lopez1@example.com")
+    assert outbox.is_fictional_email("a@mail.example.org")
+    assert outbox.is_fictional_email("a@telecomnet.example")
+    assert not outbox.is_fictional_email("a@examples.com")
+
+
+def test_transports_need_their_settings() -> None:
     with pytest.raises(ValueError, match="TWILIO"):
         outbox.make_transport(Settings(_env_file=None, sms_transport="twilio"))  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="unknown"):
         outbox.make_transport(Settings(_env_file=None, sms_transport="pigeon"))  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="SMTP_HOST"):
+        outbox.make_email_transport(Settings(_env_file=None, email_transport="smtp"))  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="SMTP_SECURITY"):
+        outbox.make_email_transport(
+            Settings(_env_file=None, email_transport="smtp", smtp_host="h", smtp_security="tls")  # type: ignore[call-arg]
+        )
+    with pytest.raises(ValueError, match="unknown"):
+        outbox.make_email_transport(Settings(_env_file=None, email_transport="fax"))  # type: ignore[call-arg]
+    assert isinstance(
+        outbox.make_email_transport(Settings(_env_file=None)),  # type: ignore[call-arg]
+        outbox.DemoEmailTransport,
+    )
