@@ -8,10 +8,18 @@ customer gets :data:`NO_ANSWER_TEXT` on the same output channel, with a way forw
 Nothing is lost meanwhile: Rasa has already stored the customer's message (the tracker
 is saved even when an action fails), so the conversation continues where it was once
 the action server is back.
+
+A stalled action server is worse: Rasa 3.6 waits five minutes for it. Channels whose
+output can still deliver later answers (socket.io, Telegram) pass a ``deadline``: if
+Rasa has sent nothing by then the customer is told it takes longer (:data:`SLOW_TEXT`,
+which promises nothing about the outcome: the action may still complete), and Rasa's
+answers follow when they come. A channel that answers in its HTTP response (REST) cannot
+take later answers, so it gets no deadline; Twilio has its own (``reply_within_seconds``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -27,6 +35,13 @@ NO_ANSWER_TEXT = (
     "and nothing was changed. Please try again in a few minutes, or say \"agent\" "
     "later and a person will call you back."
 )
+
+SLOW_TEXT = (
+    "Sorry, this is taking longer than it should. Please wait a moment; if no answer "
+    "comes, try again in a few minutes, or say \"agent\" and a person will call you back."
+)
+# Within the 5-second promise of issue 6, with time left to deliver the text.
+REPLY_DEADLINE_SECONDS = 4.5
 
 
 class WatchedOutput(OutputChannel):
@@ -86,20 +101,42 @@ class WatchedOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
+async def _send(output: OutputChannel, message: UserMessage, text: str) -> bool:
+    try:
+        await output.send_text_message(message.sender_id, text)
+    except Exception:
+        logger.exception("could not send a fallback text (channel %s)", message.input_channel)
+        return False
+    return True
+
+
 async def handle_or_apologise(
-    on_new_message: OnNewMessage, message: UserMessage, text: str = NO_ANSWER_TEXT
+    on_new_message: OnNewMessage,
+    message: UserMessage,
+    text: str = NO_ANSWER_TEXT,
+    *,
+    deadline: float | None = None,
+    slow_text: str = SLOW_TEXT,
 ) -> bool:
     """Let Rasa handle ``message``; apologise on its output if nothing was sent.
 
-    Returns ``True`` when the apology was sent. Never raises for Rasa's failures; a
-    failure to send the apology itself is logged.
+    With a ``deadline`` (seconds), ``slow_text`` goes out when Rasa has sent nothing by
+    then; Rasa's own answers still follow. Returns ``True`` when the apology was sent.
+    Never raises for Rasa's failures; a failure to send a text is logged.
     """
     output = message.output_channel
     watched = WatchedOutput(output)
     message.output_channel = watched
     failed = False
     try:
-        await on_new_message(message)
+        handling = asyncio.ensure_future(on_new_message(message))
+        if deadline is not None:
+            done, _ = await asyncio.wait({handling}, timeout=deadline)
+            if not done and not watched.sent:
+                logger.warning("no answer within %.1fs (channel %s)", deadline,
+                               message.input_channel)
+                await _send(output, message, slow_text)
+        await handling
     except Exception:
         logger.exception("handling a message failed (channel %s)", message.input_channel)
         failed = True
@@ -112,18 +149,15 @@ async def handle_or_apologise(
             "no answer to a message (channel %s): is the action server down?",
             message.input_channel,
         )
-    try:
-        await output.send_text_message(message.sender_id, text)
-    except Exception:
-        logger.exception("could not send the apology (channel %s)", message.input_channel)
-        return False
-    return True
+    return await _send(output, message, text)
 
 
-def answer_always(on_new_message: OnNewMessage, text: str = NO_ANSWER_TEXT) -> OnNewMessage:
+def answer_always(
+    on_new_message: OnNewMessage, text: str = NO_ANSWER_TEXT, *, deadline: float | None = None
+) -> OnNewMessage:
     """``on_new_message`` that never leaves the customer without an answer."""
 
     async def guarded(message: UserMessage) -> None:
-        await handle_or_apologise(on_new_message, message, text)
+        await handle_or_apologise(on_new_message, message, text, deadline=deadline)
 
     return guarded

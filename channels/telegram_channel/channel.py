@@ -28,7 +28,7 @@ from telegram import Bot, Chat, Update
 from telegram.error import TelegramError
 
 from channels.common.commands import telegram_text
-from channels.common.no_answer import answer_always
+from channels.common.no_answer import REPLY_DEADLINE_SECONDS, answer_always
 from channels.common.state import ChannelState, channel_state
 from channels.telegram_channel.config import TelegramConfig
 from channels.telegram_channel.output import CallbackPayloads, TelegramOutput
@@ -75,8 +75,9 @@ class TelegramInput(InputChannel):
 
     # --- webhook ------------------------------------------------------------------
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        # A message Rasa leaves unanswered (action server down) gets an apology.
-        on_new_message = answer_always(on_new_message, ERROR_TEXT)
+        # A message Rasa leaves unanswered (action server down) gets an apology; a slow
+        # one (action server stalled) a "taking longer" note, the answer following.
+        on_new_message = answer_always(on_new_message, ERROR_TEXT, deadline=REPLY_DEADLINE_SECONDS)
         webhook = Blueprint("telegram_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -119,8 +120,11 @@ class TelegramInput(InputChannel):
         try:
             bot = await self.ready_bot()
             update = Update.de_json(data, bot)
-        except (TelegramError, ValueError, TypeError, KeyError):
-            logger.exception("telegram: could not read an update")
+        except Exception:
+            # Untrusted JSON: python-telegram-bot raises anything for a malformed update
+            # (AttributeError for a field of the wrong type); a 5xx would make Telegram
+            # redeliver the same malformed update again and again.
+            logger.warning("telegram: could not read an update", exc_info=True)
             return
         if update is None or not await self.state.first_time(str(update.update_id)):
             return

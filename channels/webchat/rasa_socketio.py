@@ -27,7 +27,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from channels.common.no_answer import answer_always
+from channels.common.no_answer import REPLY_DEADLINE_SECONDS, answer_always
 from channels.webchat.agent_relay import add_agent_route
 
 logger = logging.getLogger(__name__)
@@ -47,8 +47,10 @@ class PersistentSocketIOInput(SocketIOInput):
     """``socketio`` channel whose sessions survive a page reload."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # A message Rasa leaves unanswered (action server down) gets an apology.
-        webhook = super().blueprint(answer_always(on_new_message))
+        # A message Rasa leaves unanswered (action server down) gets an apology; a slow
+        # one (action server stalled) a "taking longer" note, the answer following.
+        guarded = answer_always(on_new_message, deadline=REPLY_DEADLINE_SECONDS)
+        webhook = super().blueprint(guarded)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
 

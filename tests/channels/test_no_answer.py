@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.common.no_answer import NO_ANSWER_TEXT, answer_always, handle_or_apologise
+from channels.common.no_answer import (
+    NO_ANSWER_TEXT,
+    SLOW_TEXT,
+    answer_always,
+    handle_or_apologise,
+)
 from channels.rest_input import AnsweringRestInput
 from channels.twilio_channel import TwilioSMSInput
 from channels.twilio_channel.channel import ERROR_TEXT
@@ -81,6 +87,48 @@ async def test_every_send_method_counts_as_an_answer() -> None:
     message, output = user_message()
     assert await handle_or_apologise(buttons, message) is False
     assert len(output.messages) == 1 and output.messages[0]["buttons"]
+
+
+class Stalled:
+    """Rasa waiting on a stalled action server until the test lets it go on."""
+
+    def __init__(self, answers: bool) -> None:
+        self.answers = answers
+        self.go_on = asyncio.Event()
+
+    async def __call__(self, message: UserMessage) -> None:
+        await self.go_on.wait()
+        if self.answers:
+            await message.output_channel.send_response(message.sender_id, {"text": "late"})
+
+
+async def test_past_the_deadline_the_customer_hears_it_takes_longer_then_gets_the_answer() -> None:
+    message, output = user_message()
+    rasa = Stalled(answers=True)
+    handling = asyncio.ensure_future(handle_or_apologise(rasa, message, deadline=0.05))
+    while not output.messages:
+        await asyncio.sleep(0.01)
+    assert texts(output) == [SLOW_TEXT]
+    assert "nothing was changed" not in SLOW_TEXT  # the action may still complete
+    rasa.go_on.set()
+    assert await handling is False
+    assert texts(output) == [SLOW_TEXT, "late"]
+
+
+async def test_past_the_deadline_and_then_no_answer_the_apology_follows() -> None:
+    message, output = user_message()
+    rasa = Stalled(answers=False)
+    handling = asyncio.ensure_future(handle_or_apologise(rasa, message, deadline=0.05))
+    await asyncio.sleep(0.1)
+    rasa.go_on.set()
+    assert await handling is True
+    assert texts(output) == [SLOW_TEXT, NO_ANSWER_TEXT]
+
+
+async def test_an_answer_before_the_deadline_gets_no_note() -> None:
+    message, output = user_message()
+    assert await handle_or_apologise(Rasa("answers"), message, deadline=5) is False
+    assert texts(output) == ["Your bill is $42.50."]
 
 
 # ---------------------------------------------------------------- the channels
