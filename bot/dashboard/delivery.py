@@ -31,6 +31,7 @@ logger = logging.getLogger("bot.dashboard.delivery")
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 RELAY_HEADER = "X-Agent-Relay-Key"
+DEMO_RELAY_SECRET = "demo-agent-relay-secret-change-me"  # noqa: S105 (demo placeholder)
 RELAY_PATH = "/webhooks/socketio/agent_message"
 TIMEOUT_SECONDS = 5.0
 
@@ -46,9 +47,15 @@ class Delivery:
 
 
 def relay_secret(settings: Settings) -> str:
-    """The agent relay secret; empty (relay off) for a placeholder outside demo mode."""
+    """The agent relay secret; empty (relay off) for a placeholder outside demo mode.
+
+    In demo mode an empty value (e.g. a copied .env.example) means the demo default, so
+    the backend and the Rasa process, both reading it here, still agree.
+    """
     secret = settings.agent_relay_secret.get_secret_value()
-    if not settings.demo_mode and (not secret or secret.startswith(PLACEHOLDER_PREFIX)):
+    if settings.demo_mode:
+        return secret or DEMO_RELAY_SECRET
+    if not secret or secret.startswith(PLACEHOLDER_PREFIX):
         return ""
     return secret
 

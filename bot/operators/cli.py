@@ -29,8 +29,9 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _password(settings: Settings, prompt: Prompt) -> Optional[str]:
-    if settings.operator_password is not None:
-        return settings.operator_password.get_secret_value()
+    given = settings.operator_password.get_secret_value() if settings.operator_password else ""
+    if given:
+        return given
     first = prompt("Password for the operator: ")
     if first != prompt("Repeat the password: "):
         print("error: the passwords differ", file=sys.stderr)

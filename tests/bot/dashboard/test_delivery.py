@@ -110,3 +110,14 @@ async def test_web_relay_placeholder_secret_is_off_outside_demo_mode() -> None:
                          token_secret=SecretStr("t" * 32))
     outcome = await _deliver(settings, "socketio", "c" * 32, "hello")
     assert outcome.status == "not_possible"
+
+
+def test_relay_secret_rules() -> None:
+    from bot.dashboard.delivery import DEMO_RELAY_SECRET, relay_secret
+
+    assert relay_secret(_settings(agent_relay_secret=SecretStr(""))) == DEMO_RELAY_SECRET
+    real = "r" * 32
+    production = {"demo_mode": False, "service_key": SecretStr("k" * 32),
+                  "token_secret": SecretStr("t" * 32)}
+    assert relay_secret(_settings(**production, agent_relay_secret=SecretStr(real))) == real
+    assert relay_secret(_settings(**production, agent_relay_secret=SecretStr(""))) == ""
