@@ -8,7 +8,8 @@ from bot.cli import COMMANDS, build_parser, main
 def test_every_command_has_help() -> None:
     parser = build_parser()
     extra = {"seed": ["--customers", "5"], "report": ["--quarter", "2025Q1"],
-             "demo-conversations": ["--quarter", "2025Q1"]}
+             "demo-conversations": ["--quarter", "2025Q1"],
+             "operator": ["add", "--username", "ops", "--role", "agent"]}
     for name in COMMANDS:
         assert parser.parse_args([name, *extra.get(name, [])])
 
