@@ -98,3 +98,14 @@ async def test_second_consecutive_fallback_offers_a_human() -> None:
 
 async def test_fallbacks_separated_by_an_understood_message_start_over() -> None:
     assert await fallback([user("nlu_fallback"), user("greet")]) == ["utter_default"]
+
+
+async def test_core_fallback_asks_to_rephrase_and_reverts_the_message() -> None:
+    from rasa_sdk.events import UserUtteranceReverted
+
+    from actions.dialogue import ActionDefaultFallback
+    from tests.actions.factories import run
+
+    events, dispatcher = await run(ActionDefaultFallback(), text="purple monkey", intent="greet")
+    assert responses(dispatcher) == ["utter_default"]
+    assert events == [UserUtteranceReverted()]

@@ -152,3 +152,25 @@ def test_every_catalogue_message_renders_on_every_channel() -> None:
             rendered = CATALOGUE.render(key, channel, {name: "X" for name in names})
             assert rendered.text.strip()
             assert "{" not in rendered.text, (key, channel)
+
+
+async def test_a_form_question_fills_its_placeholder_from_the_slot() -> None:
+    from actions.asks import AskContactValue
+    from tests.actions.factories import run
+
+    _, dispatcher = await run(AskContactValue(), slots={"contact_field": "email"})
+    assert dispatcher.messages[0]["text"] == "What's the new email?"
+    assert dispatcher.messages[0]["utter_action"] == "utter_ask_contact_value"
+
+
+async def test_a_form_question_has_buttons_on_telegram_and_plain_text_on_sms() -> None:
+    from actions.asks import AskService
+    from tests.actions.factories import run
+
+    _, on_telegram = await run(AskService(), channel="telegram")
+    assert [b["title"] for b in on_telegram.messages[0]["buttons"]] == [
+        "Internet", "Mobile", "TV", "Landline"
+    ]
+    _, on_sms = await run(AskService(), channel="twilio_sms")
+    assert on_sms.messages[0]["buttons"] == []
+    assert "internet, mobile, TV or landline" in on_sms.messages[0]["text"]
