@@ -152,6 +152,8 @@ def server(url: str) -> Iterator[tuple[str, int]]:
         TCN_DEMO_MODE="true",
         TCN_OTP_RESEND_SECONDS="0",
         TCN_SESSION_TTL_MINUTES="120",
+        # the whole base is measured, not only the rollout's pilot cohort
+        TCN_ROLLOUT_DEFAULT_PERCENTAGE="100",
     )
     # ws="none": the websockets package Rasa pins is older than uvicorn's sans-io protocol
     code = (
@@ -304,6 +306,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with (settings.out_dir / "results.jsonl").open("a") as out:
             out.write(json.dumps(record) + "\n")
         return record
+    load_before = [round(x, 2) for x in os.getloadavg()]
     rng = random.Random(args.random_seed)
     people = sample_customers(url, args.sample, rng, args.customers)
     print(f"sampled {len(people)} customers", flush=True)
@@ -351,6 +354,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "threads": args.threads,
         "sample": len(people),
         "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        # 1/5/15-minute load averages of the shared machine when the run began and ended
+        "load_before": load_before,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
         "results": [asdict(r) for r in results],
     }
     with (settings.out_dir / "results.jsonl").open("a") as out:
@@ -363,30 +369,44 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return record
 
 
-def report(settings: BenchSettings) -> None:
-    """Markdown tables from the latest results per (backend, customers)."""
-    latest: dict[tuple[str, int], dict[str, Any]] = {}
+def report(settings: BenchSettings, since: str = "") -> None:
+    """Markdown tables: per (backend, customers), the median of every run since ``since``."""
+    runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
     seeds: dict[tuple[str, int], float] = {}
     for line in (settings.out_dir / "results.jsonl").read_text().splitlines():
         record = json.loads(line)
+        if record["when"] < since:
+            continue
         key = (record["backend"], record["customers"])
         if record.get("seed_seconds") is not None:
             seeds[key] = record["seed_seconds"]
         if record["results"]:
-            latest[key] = record
-    print("| backend | customers | operation | p50 ms | p95 ms | CPU ms/req | req/s, 4 threads |")
-    print("|---|---:|---|---:|---:|---:|---:|")
-    for (backend, customers), record in sorted(latest.items()):
-        for r in record["results"]:
+            runs.setdefault(key, []).append(record)
+    print(
+        "| backend | customers | operation | runs | p50 ms | p95 ms | p95 of each run "
+        "| CPU ms/req | req/s, 4 threads | load avg (1 min) |"
+    )
+    print("|---|---:|---|---:|---:|---:|---|---:|---:|---|")
+    for (backend, customers), records in sorted(runs.items()):
+        loads = [r["load_before"][0] for r in records if r.get("load_before")]
+        load = f"{min(loads)}-{max(loads)}" if loads else ""
+        for i, op in enumerate(records[0]["results"]):
+            same = [r["results"][i] for r in records]
+            med = {k: round(statistics.median(o[k] for o in same), 2) for k in _MEDIAN_KEYS}
+            each = " / ".join(str(o["p95_ms"]) for o in same)
             print(
-                f"| {backend} | {customers:,} | {r['operation']} | {r['p50_ms']} | {r['p95_ms']} "
-                f"| {r.get('server_cpu_ms', '')} | {r['throughput_rps']} |"
+                f"| {backend} | {customers:,} | {op['operation']} | {len(same)} "
+                f"| {med['p50_ms']} | {med['p95_ms']} | {each} | {med['server_cpu_ms']} "
+                f"| {med['throughput_rps']} | {load} |"
             )
     print()
     print("| backend | customers | seed time (s) |")
     print("|---|---:|---:|")
     for (backend, customers), seconds in sorted(seeds.items()):
         print(f"| {backend} | {customers:,} | {seconds} |")
+
+
+_MEDIAN_KEYS = ("p50_ms", "p95_ms", "server_cpu_ms", "throughput_rps")
 
 
 def main() -> int:
@@ -400,9 +420,10 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--seed-only", action="store_true", help="create and seed, then stop")
     parser.add_argument("--report", action="store_true", help="print the recorded results")
+    parser.add_argument("--since", default="", help="report runs from this UTC time on")
     args = parser.parse_args()
     if args.report:
-        report(BenchSettings())
+        report(BenchSettings(), args.since)
         return 0
     if not args.backend:
         parser.error("--backend is required")
