@@ -10,9 +10,9 @@ not used for subscriber lines:
 * the first 45,000 customers get ``555-0100`` ... ``555-0199``, the range reserved
   for fictional use, 100 per area code (as before, so small demo seeds are unchanged);
 * beyond that, ``555-2000`` ... ``555-9999`` in the same 450 area codes, cycling
-  through the area codes first. These line numbers were only ever assignable for
-  directory/information services, never to a subscriber; ``555-1212`` (directory
-  assistance) and the rest of ``555-0000`` ... ``555-1999`` are left out.
+  through the area codes first. 555 line numbers were only ever assigned for
+  information services (``555-1212`` directory assistance), not as subscriber lines;
+  ``555-0000`` ... ``555-1999``, where those few services sit, are left out.
 
 Area code 202 is kept for the hand-picked demo identities (``+1 202 555 0101`` ...).
 None of these numbers reaches a real transport: the outbox refuses to hand a 555
