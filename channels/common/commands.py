@@ -20,9 +20,15 @@ TELEGRAM_COMMANDS = {
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s|$)")
 
 
+# Characters nobody types and XML 1.0 cannot carry: left in, they come back in a reply
+# that quotes the customer (a confirmation) and make the TwiML unparseable for Twilio.
+_UNTYPABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def typed_text(text: str) -> str:
-    """``text`` without leading slashes (``"/pay_bill{...}"`` -> ``"pay_bill{...}"``)."""
-    return text.strip().lstrip("/").strip()
+    """``text`` without control characters or leading slashes
+    (``"/pay_bill{...}"`` -> ``"pay_bill{...}"``)."""
+    return _UNTYPABLE.sub("", text).strip().lstrip("/").strip()
 
 
 def telegram_text(text: str) -> str:
