@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from bot.api.deps import get_db, get_now, get_settings
 from bot.api.schemas.common import errors
-from bot.operators.auth import CurrentOperator, require_operator, same_origin
+from bot.operators.auth import (
+    CurrentOperator,
+    NotLoggedIn,
+    WrongRole,
+    require_operator,
+    same_origin,
+)
 from bot.rollout import changes, config, refusals
 from bot.rollout.channels import rollout_channel
 from bot.rollout.models import RolloutChange
@@ -77,8 +83,23 @@ def channel_status(
     )
 
 
+_analyst = require_operator(ROLE)
+
+
+def analyst(
+    request: Request, db: Session = Depends(get_db), now: datetime = Depends(get_now)
+) -> CurrentOperator:
+    """The logged-in analyst; a JSON 401/403 (not the pages' redirect) otherwise."""
+    try:
+        return _analyst(request, db, now)
+    except NotLoggedIn:
+        raise DomainError(401, "not_logged_in", "Log in as an operator first.") from None
+    except WrongRole:
+        raise DomainError(403, "wrong_role", "The rollout is for the analyst role.") from None
+
+
 def changing_operator(
-    request: Request, operator: CurrentOperator = Depends(require_operator(ROLE))
+    request: Request, operator: CurrentOperator = Depends(analyst)
 ) -> CurrentOperator:
     """An analyst, sending JSON from this server's own pages (no cross-site writes)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -109,7 +130,7 @@ def show(
     db: Session = Depends(get_db),
     settings: Settings = Depends(get_settings),
     now: datetime = Depends(get_now),
-    _operator: CurrentOperator = Depends(require_operator(ROLE)),
+    _operator: CurrentOperator = Depends(analyst),
 ) -> RolloutOut:
     """Channels, the latest 50 changes and the refusals of the last ``days`` days."""
     return overview(db, settings, now, days)
