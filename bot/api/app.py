@@ -14,6 +14,7 @@ from bot.api.deps import require_service_key
 from bot.api.limits import BodySizeLimit
 from bot.api.routes import (
     account,
+    addons,
     arrangements,
     demo,
     health,
@@ -44,6 +45,7 @@ def api_router(settings: Settings) -> APIRouter:
         account,
         profile,
         plans,
+        addons,
         payments,
         arrangements,
         service_requests,

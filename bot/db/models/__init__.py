@@ -1,5 +1,6 @@
 """All tables of the backend of record (import this package to register them)."""
 
+from bot.db.models.addons import CustomerAddon
 from bot.db.models.billing import Arrangement, Bill, BillLine, Payment, PaymentLink, PaymentMethod
 from bot.db.models.customers import Customer, Plan, PlanChange, UsageCycle
 from bot.db.models.identity import IdentitySession, Verification
@@ -15,6 +16,7 @@ __all__ = [
     "Bill",
     "BillLine",
     "Customer",
+    "CustomerAddon",
     "IdempotencyRecord",
     "IdentitySession",
     "Operator",
