@@ -59,6 +59,8 @@ def _nav(operator: Optional[CurrentOperator], current: str) -> str:
     links = [("/dashboard/", "Charts")]
     if operator.role == "agent":
         links.append(("/dashboard/handoffs", "Handoff queue"))
+    if operator.role == "analyst":
+        links.append(("/dashboard/rollout", "Rollout"))  # bot/rollout/page.py
     items = "".join(
         f'<a href="{href}"{" aria-current=page" if href == current else ""}>{label}</a>'
         for href, label in links

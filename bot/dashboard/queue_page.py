@@ -134,6 +134,7 @@ def handoff_detail(
         '<section class="panel"><h3>Transcript when handed over</h3>'
         f'<pre class="transcript">{escape(sr.transcript or "(no transcript)")}</pre></section>'
         '<section class="panel"><h3>Since the handoff</h3>'
+        f'<p><a href="{QUEUE}/{escape(sr.reference)}">Check for new messages</a></p>'
         f'{escape(store_note)}{_conversation(lines)}</section>'
         f'<section class="panel">{forms}</section>'
     )
