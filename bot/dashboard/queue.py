@@ -23,6 +23,8 @@ from bot.services import audit
 HANDOFF = "human_handoff"
 ACTIVE = ("open", "in_progress")
 MAX_REPLY_CHARS = 1000
+# The customer should know a person is writing, not the assistant (no operator names).
+AGENT_PREFIX = "TeleComNet agent: "
 HAND_BACK_TEXT = ("You're back with the TeleComNet assistant. Thanks for your patience - "
                   "type your question any time.")
 
@@ -81,11 +83,11 @@ def replies(db: Session, request: ServiceRequest) -> list[tuple[AgentMessage, st
 
 def _send(
     db: Session, request: ServiceRequest, operator: CurrentOperator, text: str, now: datetime,
-    delivery: ReplyDelivery, action: str,
+    delivery: ReplyDelivery, action: str, sent_text: str,
 ) -> Delivery:
     outcome = delivery.deliver(db, channel=request.channel,
-                               conversation_id=request.conversation_id or "", text=text, now=now,
-                               customer_id=request.customer_id)
+                               conversation_id=request.conversation_id or "", text=sent_text,
+                               now=now, customer_id=request.customer_id)
     db.add(AgentMessage(
         service_request_id=request.id, operator_id=operator.id, channel=request.channel,
         conversation_id=request.conversation_id, body=text, delivery=outcome.status,
@@ -111,7 +113,8 @@ def reply(
         raise QueueError(f"Keep the message under {MAX_REPLY_CHARS} characters.")
     if request.status not in ACTIVE:
         raise QueueError("This conversation was already handed back.")
-    outcome = _send(db, request, operator, body, now, delivery, "handoff_agent_reply")
+    outcome = _send(db, request, operator, body, now, delivery, "handoff_agent_reply",
+                    AGENT_PREFIX + body)
     if request.status == "open":
         request.status = "in_progress"
     request.updated_at = now
@@ -125,7 +128,8 @@ def hand_back(
     """Close the request and tell the customer the assistant is back."""
     if request.status not in ACTIVE:
         raise QueueError("This conversation was already handed back.")
-    outcome = _send(db, request, operator, HAND_BACK_TEXT, now, delivery, "handoff_handed_back")
+    outcome = _send(db, request, operator, HAND_BACK_TEXT, now, delivery, "handoff_handed_back",
+                    HAND_BACK_TEXT)
     request.status = "resolved"
     request.updated_at = now
     return outcome

@@ -197,13 +197,13 @@ def test_analyst_charts_and_agent_replies_on_sms_and_web(
     agent.context.close()
 
     texts = [m.get("text") for m in web_side.customer.received]
-    assert texts[0] == "Hello, I'm Gus from support."
+    assert texts[0] == "TeleComNet agent: Hello, I'm Gus from support."
     assert "back with the TeleComNet assistant" in str(texts[1])
     with app.state.session_factory() as db:
         outbox = db.execute(select(OutboxMessage)).scalars().all()
         statuses = dict(db.execute(select(ServiceRequest.reference, ServiceRequest.status)).all())
     assert [(m.to, m.body, m.status) for m in outbox] == [
-        (PHONE, "Hi Maria, refund on its way.", "sent")
+        (PHONE, "TeleComNet agent: Hi Maria, refund on its way.", "sent")
     ]
     assert statuses == {"SR-300001": "in_progress", "SR-300002": "resolved"}
     for shot in (charts, queue_shot):

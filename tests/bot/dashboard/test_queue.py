@@ -82,7 +82,8 @@ def test_sms_reply_goes_through_the_outbox_and_is_stored_and_audited(
             select(AuditRecord).where(AuditRecord.action == "handoff_agent_reply")
         ).scalars().all()
     assert [(m.to, m.body, m.status, m.medium) for m in outbox] == [
-        (MARIA_PHONE, "Hi Maria, I can see the duplicate charge.", "sent", "sms")
+        (MARIA_PHONE, "TeleComNet agent: Hi Maria, I can see the duplicate charge.", "sent",
+         "sms")
     ]
     assert (stored.delivery, stored.channel) == ("sent", "twilio_sms")
     assert request.status == "in_progress"
