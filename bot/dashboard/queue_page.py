@@ -17,6 +17,7 @@ from bot.dashboard import queue, transcript
 from bot.dashboard.delivery import ReplyDelivery
 from bot.dashboard.layout import csrf_field, html_response, page
 from bot.dashboard.store import store_engine
+from bot.db.models import ServiceRequest
 from bot.operators.auth import checked_form, require_operator
 from bot.operators.sessions import CurrentOperator
 
@@ -42,12 +43,23 @@ def _channel(name: str) -> str:
     return CHANNEL_LABELS.get(name, name)
 
 
+def _reason(request: Request, sr: ServiceRequest) -> str:
+    """The handoff reason read from the conversation store, else the request's text."""
+    try:
+        found = transcript.handoff_reason(store_engine(request.app), sr.conversation_id or "",
+                                          sr.created_at)
+    except SQLAlchemyError:
+        found = None
+    return found or sr.description
+
+
 def _delivery(request: Request) -> ReplyDelivery:
     return ReplyDelivery(request.app.state.settings, request.app.state.sms_transport)
 
 
 @router.get(QUEUE)
 def handoff_queue(
+    request: Request,
     operator: CurrentOperator = Depends(agent_only),
     db: Session = Depends(get_db),
     now: datetime = Depends(get_now),
@@ -60,7 +72,7 @@ def handoff_queue(
         f"<td>{escape(w.customer.first_name)} {escape(w.customer.last_name)} "
         f'<span class="muted">{escape(w.customer.account_number)}</span></td>'
         f"<td>{escape(_channel(w.request.channel))}</td>"
-        f"<td>{escape(w.request.description)}</td>"
+        f"<td>{escape(_reason(request, w.request))}</td>"
         f'<td class="num">{_wait(w.request.created_at, now)}</td>'
         f"<td>{'picked up' if w.request.status == 'in_progress' else 'waiting'} "
         f"({w.replies} {'reply' if w.replies == 1 else 'replies'})</td></tr>"
@@ -130,7 +142,7 @@ def handoff_detail(
         f"{alert}<section class=\"panel\"><p><strong>{escape(customer.first_name)} "
         f"{escape(customer.last_name)}</strong> ({escape(customer.account_number)}) · "
         f"{escape(_channel(sr.channel))} · handed over {_wait(sr.created_at, now)} ago · "
-        f"{escape(sr.status)}</p><p>{escape(sr.description)}</p></section>"
+        f"{escape(sr.status)}</p><p>Reason: {escape(_reason(request, sr))}</p></section>"
         '<section class="panel"><h3>Transcript when handed over</h3>'
         f'<pre class="transcript">{escape(sr.transcript or "(no transcript)")}</pre></section>'
         '<section class="panel"><h3>Since the handoff</h3>'

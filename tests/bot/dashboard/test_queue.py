@@ -164,3 +164,27 @@ def test_empty_or_overlong_reply_is_refused(
                  message="   ").status_code == 422
     assert _post(client, "/dashboard/handoffs/SR-200001/reply",  # type: ignore[attr-defined]
                  message="x" * 1001).status_code == 422
+
+
+def test_reason_is_read_from_the_conversation_like_the_analytics(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    _setup(app, clock)
+    start = (clock.now - timedelta(minutes=50)).timestamp()
+    sms = Transcript(MARIA_PHONE, "twilio_sms", start).session_start()
+    sms.user("pay my bill", "pay_bill").action("pay_bill_form").active_loop("pay_bill_form")
+    sms.bot("utter_payment_declined", "Your card was declined.").active_loop(None)
+    sms.user("a person please", "human_handoff").action("human_handoff_form")
+    sms.active_loop("human_handoff_form").bot("utter_handoff_created")
+    write_events(app, sms)
+    whatsapp = Transcript(f"whatsapp:{MARIA_PHONE}", "twilio_whatsapp", start).session_start()
+    whatsapp.user("human", "human_handoff").active_loop("human_handoff_form")
+    write_events(app, whatsapp)
+    login_as(client, AGENT)
+    queue = client.get("/dashboard/handoffs").text
+    assert "Payment declined or refused (during: Pay bill)" in queue
+    assert "Asked for a person directly" in queue
+    # No events for the REST conversation: the request's own description.
+    assert "The customer asked to talk to a person in chat." in queue
+    detail = client.get("/dashboard/handoffs/SR-200001").text
+    assert "Reason: Payment declined or refused (during: Pay bill)" in detail
