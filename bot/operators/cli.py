@@ -32,8 +32,14 @@ def _password(settings: Settings, prompt: Prompt) -> Optional[str]:
     given = settings.operator_password.get_secret_value() if settings.operator_password else ""
     if given:
         return given
-    first = prompt("Password for the operator: ")
-    if first != prompt("Repeat the password: "):
+    try:
+        first = prompt("Password for the operator: ")
+        again = prompt("Repeat the password: ")
+    except (EOFError, KeyboardInterrupt):
+        print("\nerror: no password given (set TCN_OPERATOR_PASSWORD when there is no "
+              "terminal)", file=sys.stderr)
+        return None
+    if first != again:
         print("error: the passwords differ", file=sys.stderr)
         return None
     return first

@@ -69,3 +69,13 @@ def test_readme_and_banner_list_the_demo_operators() -> None:
         assert f"| `{username}` | `{password}` |" in readme
         assert f"{username} / {password}" in text
     assert "/dashboard/" in text
+
+
+def test_operator_add_without_a_terminal_asks_for_the_setting(database_url: str) -> None:
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+
+    def no_terminal(_: str) -> str:
+        raise EOFError
+
+    assert main(settings, _args("zoe", "agent"), prompt=no_terminal) == 2
+    assert _operators(database_url) == {}
