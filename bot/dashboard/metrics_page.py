@@ -7,7 +7,7 @@ from html import escape
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -133,6 +133,11 @@ def _cache(request: Request) -> TtlCache[Metrics]:
 def _compute(engine: Engine, q: ChartQuery) -> Metrics:
     with engine.connect() as conn:
         return compute(conn, q.filters)
+
+
+@router.get("/dashboard")
+def no_slash() -> Response:
+    return RedirectResponse("/dashboard/", status_code=307)
 
 
 @router.get("/dashboard/")

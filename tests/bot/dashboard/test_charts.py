@@ -89,3 +89,9 @@ def test_empty_store_shows_no_data_rather_than_failing(client: ApiClient) -> Non
     response = client.get("/dashboard/")
     assert response.status_code == 200
     assert "No data in this period" in response.text
+
+
+def test_dashboard_without_the_slash_redirects(client: ApiClient) -> None:
+    response = client.get("/dashboard", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/dashboard/"
