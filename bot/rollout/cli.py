@@ -1,6 +1,7 @@
 """``python -m bot rollout show | set | allow | disallow`` (changes audited as ``cli:<user>``).
 
-Exit codes: 0 done (or nothing to change); 2 bad input, nothing changed.
+Exit codes: 0 done (or nothing to change); 2 bad input, nothing changed; 1 the database
+could not be read or written (e.g. not migrated: ``python -m bot migrate``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.db.engine import make_engine, make_session_factory
@@ -129,3 +131,8 @@ def run(settings: Settings, args: argparse.Namespace, now: Optional[datetime] = 
             db.rollback()
             print(f"error: {error.message}", file=sys.stderr)
             return 2
+        except SQLAlchemyError as error:
+            db.rollback()
+            print(f"error: the backend database failed ({type(error).__name__}); is it "
+                  "migrated? (python -m bot migrate)", file=sys.stderr)
+            return 1

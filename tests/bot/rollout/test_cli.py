@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from bot.rollout import config
 from bot.rollout.cli import run
 from bot.rollout.models import RolloutChange
 from bot.settings import Settings
-from tests.bot.rollout.conftest import NOW, non_pilot_accounts
+from tests.bot.rollout.conftest import NOW, make_settings, non_pilot_accounts
 
 
 def cli(settings: Settings, *argv: str) -> int:
@@ -85,3 +86,11 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(
     assert message in capsys.readouterr().err
     assert changes(db) == []
     assert all(c.default for c in config.all_channels(db, rollout_settings))
+
+
+def test_an_unmigrated_database_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert cli(settings, "show") == 1
+    assert "is it migrated?" in capsys.readouterr().err
