@@ -10,6 +10,7 @@ socket.io channel (our subclass with the agent route) on a test Sanic server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import threading
 import time
@@ -42,7 +43,7 @@ from tests.bot.dashboard.factories import (
     web_channel,
 )
 from tests.bot.operators.factories import AGENT, ANALYST, add_operator
-from tests.channels.browser import chromium
+from tests.channels.browser import OUTPUT_DIR, chromium
 from tests.channels.sanic_server import free_port
 
 pytestmark = pytest.mark.browser
@@ -83,14 +84,15 @@ def web_side() -> Iterator[WebSide]:
             await customer.connect()
             ready.set_result(WebSide(base, customer))
             await stop.wait()
-            await customer.client.disconnect()
+            with contextlib.suppress(asyncio.TimeoutError):  # a long-poll may be in flight
+                await asyncio.wait_for(customer.client.disconnect(), 3)
 
     task = asyncio.run_coroutine_threadsafe(serve(), loop.loop)
     try:
         yield ready.result(30)
     finally:
         loop.loop.call_soon_threadsafe(stop.set)
-        task.result(30)
+        task.result(90)
         loop.stop()
 
 
@@ -206,6 +208,8 @@ def test_analyst_charts_and_agent_replies_on_sms_and_web(
         (PHONE, "TeleComNet agent: Hi Maria, refund on its way.", "sent")
     ]
     assert statuses == {"SR-300001": "in_progress", "SR-300002": "resolved"}
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     for shot in (charts, queue_shot):
         assert shot.stat().st_size > 0
-        print(f"screenshot: {shot}")
+        shutil.copyfile(shot, OUTPUT_DIR / shot.name)  # kept after pytest's tmp dirs rotate
+        print(f"screenshot: {shot} (copy in {OUTPUT_DIR / shot.name})")
