@@ -1,4 +1,8 @@
-"""Human handoff: a service request carrying the transcript, a reference and the wait."""
+"""Human handoff: a service request carrying the transcript, a reference and the wait.
+
+Once the request exists the conversation is paused for the assistant (an agent answers
+from the dashboard); a failed request leaves it running.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -30,7 +35,6 @@ def transcript(tracker: Tracker) -> str:
             lines.append(f"{who}: {CODE_LIKE_RE.sub('[number hidden]', str(text))}")
     joined = "\n".join(lines)
     return joined[-TRANSCRIPT_LIMIT:]
-
 
 
 class ValidateHumanHandoffForm(TaskForm):
@@ -63,4 +67,7 @@ class ActionHumanHandoff(CustomerAction):
             reference=ticket.reference,
             wait=f"in about {wait} minutes" if wait else "as soon as possible",
         )
-        return clear_task_slots()
+        # A person has the conversation now: Rasa stores what the customer writes but
+        # predicts nothing until the agent hands back (ConversationResumed, appended by
+        # the Rasa server's agent relay, channels/webchat/agent_relay.py).
+        return [*clear_task_slots(), ConversationPaused()]
