@@ -115,13 +115,21 @@ def _ensure_spacy() -> None:
     build(SPACY_DIR)
 
 
+TRAIN_CPU_SECONDS: dict[str, float] = {}
+
+
 def train_model(config: Path, nlu_path: Path, out_dir: Path, name: str) -> tuple[Path, float]:
-    """Train an NLU-only model; returns its path and the wall-clock training seconds."""
+    """Train an NLU-only model; returns its path and the wall-clock training seconds.
+
+    The process CPU seconds (all threads) go to ``TRAIN_CPU_SECONDS[name]``: on this shared
+    machine they say more about the cost than the wall clock does.
+    """
     from rasa.model_training import train_nlu
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     model = train_nlu(str(config), str(nlu_path), str(out_dir), fixed_model_name=name)
     seconds = time.perf_counter() - started
+    TRAIN_CPU_SECONDS[name] = round(time.process_time() - cpu_started, 1)
     if not model:
         raise SystemExit(f"training {name} failed")
     return Path(model), seconds
@@ -243,10 +251,16 @@ def dev_scores(preds: Sequence[Prediction], labels: Sequence[str]) -> dict[str, 
 
 
 def holdout_scores(preds: Sequence[Prediction], labels: Sequence[str]) -> dict[str, Any]:
+    """Strict intent accuracy, and the same with the dev set's rule for out-of-scope rows
+    (rejected as ``out_of_scope``, ``nlu_fallback`` or ``chitchat`` counts as correct)."""
     pairs = [(p.gold, label) for p, label in zip(preds, labels, strict=True)]
+    by_rule = sum(
+        g == label or (g == "out_of_scope" and label in REJECTIONS) for g, label in pairs
+    )
     return {
         "rows": len(pairs),
         "accuracy": sum(g == label for g, label in pairs) / len(pairs) if pairs else 0.0,
+        "accuracy_oos_rule": by_rule / len(pairs) if pairs else 0.0,
         "per_intent": per_intent(pairs),
     }
 
@@ -324,12 +338,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             scores["sweep"] = sweep(preds, holdout_scores, args.ambiguity)
             report["holdout"] = scores
             print(f"\n== own held-out split (seed {args.seed}, 20 %): {scores['rows']} rows, "
-                  f"accuracy {scores['accuracy']:.1%} (model trained on 80 % in {seconds:.0f} s)")
+                  f"accuracy {scores['accuracy']:.1%}, with the dev rule for out-of-scope rows "
+                  f"{scores['accuracy_oos_rule']:.1%} (model trained on 80 % in {seconds:.0f} s)")
             print_table("per intent (held-out)", scores["per_intent"])
             print("\nfallback threshold sweep (held-out, offline):")
             for row in scores["sweep"]:
                 print(f"  ambiguity {row['ambiguity']:.2f} threshold {row['threshold']:.2f}: "
-                      f"accuracy {row['accuracy']:.1%}")
+                      f"accuracy {row['accuracy']:.1%} (dev rule {row['accuracy_oos_rule']:.1%})")
         if not args.skip_dev:
             model = args.model
             if model is None and args.dev_on_holdout_model and holdout_model is not None:
@@ -362,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       f"in-scope {row['in_scope_accuracy']:.1%}"
                       f"  oos rejected {row['oos_rejection_rate']:.1%}"
                       f"  false accepts {row['false_accept_rate']:.1%}")
+    report["train_cpu_seconds"] = TRAIN_CPU_SECONDS
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
