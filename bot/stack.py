@@ -43,6 +43,9 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONUNBUFFERED": "1",
+        # rasa-sdk binds the action server to $SANIC_HOST, 0.0.0.0 when unset: the action
+        # server trusts the tracker it is sent, so it must be reachable from this host only.
+        "SANIC_HOST": "127.0.0.1",
     }
 
 
