@@ -83,7 +83,12 @@ class TaskForm(VerifiedTaskForm, ABC):
     async def validate_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"confirm": True if value is True else None}
+        # Only a yes to the question itself counts. A `confirm` left over from an earlier
+        # task (its submit action died before clearing the slots: action server killed
+        # mid-payment) arrives here as a pre-filled slot when the form is activated
+        # again, and would make a second payment without a question.
+        asked = tracker.get_slot("requested_slot") == "confirm"
+        return {"confirm": True if value is True and asked else None}
 
 
 class ActionStopTask(Action):
