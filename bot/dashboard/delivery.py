@@ -10,6 +10,19 @@
   it emits the text to the customer's socket.io session room.
 * ``rest`` and anything else: no way to reach the customer (``not_possible``).
 
+Every delivered reply is also recorded in Rasa's conversation store through the same
+route (``channel`` named, ``kind: "reply"``; for the web the route's emit and record are
+one call). If the Rasa server cannot be reached the reply still goes out on the
+customer's channel and the agent is told it is missing from the conversation history;
+that copy is not retried (``agent_messages`` keeps the reply for the dashboard).
+
+Handing back (:meth:`ReplyDelivery.hand_back`) first asks the Rasa server to resume the
+conversation (``kind: "hand_back"``); only then is the text delivered. If the Rasa
+server cannot record it, nothing is sent and :class:`HandBackRefused` says why, so the
+agent can try again (the conversation stays paused otherwise). With the relay off
+(no secret) the text is delivered and the assistant resumes only when the customer's
+session expires (``session_expiration_time`` in domain.yml).
+
 Failures come back as a ``Delivery`` with a short, operator-facing reason; raw
 exception text is logged, never shown.
 """
@@ -18,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import httpx
@@ -34,12 +47,26 @@ RELAY_HEADER = "X-Agent-Relay-Key"
 DEMO_RELAY_SECRET = "demo-agent-relay-secret-change-me"  # noqa: S105 (demo placeholder)
 RELAY_PATH = "/webhooks/socketio/agent_message"
 TIMEOUT_SECONDS = 5.0
+CLOSED = "The customer's chat window is closed (not connected)."
+NOT_IN_HISTORY = ("NOT copied to the conversation history (the chat server could not "
+                  "record it; not retried)")
+RESUMES_LATER = ("The assistant resumes when the customer's session expires (after "
+                 "60 minutes of silence).")
+
+
+class HandBackRefused(Exception):
+    """The Rasa server could not resume the conversation; nothing was sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
 class Delivery:
     status: str  # sent | failed | not_possible
     detail: str = ""
+    recorded: bool = False  # copied into Rasa's conversation store
 
     @property
     def sent(self) -> bool:
@@ -71,12 +98,46 @@ class ReplyDelivery:
     ) -> Delivery:
         if not conversation_id:
             return Delivery("not_possible", "The request has no conversation to reply to.")
+        if channel == "socketio":
+            return self._web(conversation_id, text)
+        outcome = self._push(db, channel, conversation_id, text, now, customer_id)
+        if not outcome.sent:
+            return outcome
+        recorded, _ = self._relay(channel, conversation_id, text, "reply")
+        if recorded.recorded:
+            return replace(outcome, recorded=True)
+        return replace(outcome, detail=f"{outcome.detail}; {NOT_IN_HISTORY}")
+
+    def hand_back(
+        self, db: Session, *, channel: str, conversation_id: str, text: str, now: datetime,
+        customer_id: int | None = None,
+    ) -> Delivery:
+        """Resume the assistant in Rasa, then tell the customer on their channel.
+
+        Raises :class:`HandBackRefused` when the Rasa server could not resume it.
+        """
+        if not conversation_id:
+            return Delivery("not_possible", "The request has no conversation to reply to.")
+        resumed, accepted = self._relay(channel, conversation_id, text, "hand_back")
+        if resumed.status != "not_possible" and not accepted:
+            raise HandBackRefused(
+                f"Not handed back: {resumed.detail} The assistant is still paused; "
+                "try again in a moment.")
+        if channel == "socketio":
+            if resumed.status == "not_possible":
+                return Delivery("not_possible", f"{resumed.detail} {RESUMES_LATER}")
+            return resumed
+        outcome = self._push(db, channel, conversation_id, text, now, customer_id)
+        if resumed.status == "not_possible":
+            return replace(outcome, detail=f"{outcome.detail}; {resumed.detail} {RESUMES_LATER}")
+        return replace(outcome, recorded=resumed.recorded)
+
+    def _push(self, db: Session, channel: str, conversation_id: str, text: str,
+              now: datetime, customer_id: int | None) -> Delivery:
         if channel in ("twilio_sms", "twilio_whatsapp"):
             return self._sms(db, channel, conversation_id, text, now, customer_id)
         if channel == "telegram":
             return self._telegram(conversation_id, text)
-        if channel == "socketio":
-            return self._web(conversation_id, text)
         return Delivery("not_possible",
                         f"Replies cannot be pushed to the {channel} channel; contact the "
                         "customer another way.")
@@ -109,22 +170,50 @@ class ReplyDelivery:
         return Delivery("sent", "through the Telegram Bot API")
 
     def _web(self, session_id: str, text: str) -> Delivery:
+        outcome, _ = self._relay("socketio", session_id, text, "reply")
+        if outcome.sent and not outcome.recorded:
+            return replace(outcome, detail=f"{outcome.detail}; {NOT_IN_HISTORY}")
+        return outcome
+
+    def _relay(self, channel: str, conversation_id: str, text: str,
+               kind: str) -> tuple[Delivery, bool]:
+        """The Rasa server's agent route: record (and for the web, emit) the text.
+
+        Also whether the route accepted the call (200).
+        """
         secret = relay_secret(self.settings)
         if not secret:
-            return Delivery("not_possible", "The web relay is off (TCN_AGENT_RELAY_SECRET).")
+            return Delivery("not_possible", "The relay to the chat server is off "
+                            "(TCN_AGENT_RELAY_SECRET)."), False
         url = self.settings.rasa_url + RELAY_PATH
+        body = {"conversation_id": conversation_id, "text": text, "channel": channel,
+                "kind": kind}
         try:
-            response = httpx.post(url, json={"conversation_id": session_id, "text": text},
-                                  headers={RELAY_HEADER: secret}, timeout=TIMEOUT_SECONDS)
+            response = httpx.post(url, json=body, headers={RELAY_HEADER: secret},
+                                  timeout=TIMEOUT_SECONDS)
         except httpx.HTTPError as error:
             logger.warning("agent relay unreachable: %s", type(error).__name__)
-            return Delivery("failed", "The chat server could not be reached.")
+            return Delivery("failed", "The chat server could not be reached."), False
         if response.status_code == 200:
-            return Delivery("sent", "to the customer's open chat window")
+            answer = response.json() if _is_json(response) else {}
+            recorded = answer.get("recorded") is True
+            if channel != "socketio":
+                return Delivery("sent", "recorded in the conversation", recorded=recorded), True
+            if answer.get("delivered"):
+                return Delivery("sent", "to the customer's open chat window",
+                                recorded=recorded), True
+            return Delivery("failed", CLOSED, recorded=recorded), True
         if response.status_code == 404:
-            return Delivery("failed", "The customer's chat window is closed (not connected).")
+            return Delivery("failed", CLOSED), False
+        if response.status_code == 503:
+            return Delivery("failed", "The chat server could not store the conversation."), False
         logger.warning("agent relay answered %s", response.status_code)
-        return Delivery("failed", f"The chat server refused the message ({response.status_code}).")
+        return Delivery("failed",
+                        f"The chat server refused the message ({response.status_code})."), False
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return response.headers.get("content-type", "").startswith("application/json")
 
 
 async def _telegram_send(token: str, base_url: str, chat_id: int, text: str) -> None:

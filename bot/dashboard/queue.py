@@ -14,7 +14,7 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.dashboard.delivery import Delivery, ReplyDelivery
+from bot.dashboard.delivery import Delivery, HandBackRefused, ReplyDelivery
 from bot.db.models import Customer, ServiceRequest
 from bot.operators.models import AgentMessage
 from bot.operators.sessions import CurrentOperator
@@ -25,8 +25,7 @@ ACTIVE = ("open", "in_progress")
 MAX_REPLY_CHARS = 1000
 # The customer should know a person is writing, not the assistant (no operator names).
 AGENT_PREFIX = "TeleComNet agent: "
-HAND_BACK_TEXT = ("You're back with the TeleComNet assistant. Thanks for your patience - "
-                  "type your question any time.")
+HAND_BACK_TEXT = "You're back with the TeleComNet assistant. What else can I help with?"
 
 
 class QueueError(Exception):
@@ -85,9 +84,13 @@ def _send(
     db: Session, request: ServiceRequest, operator: CurrentOperator, text: str, now: datetime,
     delivery: ReplyDelivery, action: str, sent_text: str,
 ) -> Delivery:
-    outcome = delivery.deliver(db, channel=request.channel,
-                               conversation_id=request.conversation_id or "", text=sent_text,
-                               now=now, customer_id=request.customer_id)
+    send = delivery.hand_back if action == "handoff_handed_back" else delivery.deliver
+    try:
+        outcome = send(db, channel=request.channel,
+                       conversation_id=request.conversation_id or "", text=sent_text,
+                       now=now, customer_id=request.customer_id)
+    except HandBackRefused as refused:
+        raise QueueError(refused.message) from None
     db.add(AgentMessage(
         service_request_id=request.id, operator_id=operator.id, channel=request.channel,
         conversation_id=request.conversation_id, body=text, delivery=outcome.status,
@@ -97,7 +100,7 @@ def _send(
         db, now=now, action=action, entity="service_request", entity_id=request.reference,
         channel="dashboard", customer_id=request.customer_id,
         details={"operator": operator.username, "delivery": outcome.status,
-                 "customer_channel": request.channel},
+                 "customer_channel": request.channel, "in_history": outcome.recorded},
     )
     return outcome
 
@@ -125,7 +128,11 @@ def hand_back(
     db: Session, request: ServiceRequest, operator: CurrentOperator, now: datetime,
     delivery: ReplyDelivery,
 ) -> Delivery:
-    """Close the request and tell the customer the assistant is back."""
+    """Resume the assistant, close the request and tell the customer the assistant is back.
+
+    Refused (``QueueError``, nothing stored or sent) when the Rasa server could not resume
+    the conversation.
+    """
     if request.status not in ACTIVE:
         raise QueueError("This conversation was already handed back.")
     outcome = _send(db, request, operator, HAND_BACK_TEXT, now, delivery, "handoff_handed_back",

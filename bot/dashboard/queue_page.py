@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.analytics.vocabulary import CHANNEL_LABELS
 from bot.api.deps import get_db, get_now
 from bot.dashboard import queue, transcript
-from bot.dashboard.delivery import ReplyDelivery
+from bot.dashboard.delivery import NOT_IN_HISTORY, ReplyDelivery
 from bot.dashboard.layout import csrf_field, html_response, page
 from bot.dashboard.store import store_engine
 from bot.db.models import ServiceRequest
@@ -123,6 +123,8 @@ def handoff_detail(
         lines, store_note = [], "The conversation store could not be read."
     for message, username in queue.replies(db, sr):
         state = "delivered" if message.delivery == "sent" else f"NOT delivered: {message.detail}"
+        if message.delivery == "sent" and NOT_IN_HISTORY in message.detail:
+            state += ", NOT copied to the conversation history"
         lines.append(transcript.Line(message.created_at, "agent", message.body,
                                      f"{username}, {state}"))
     lines.sort(key=lambda line: line.at)

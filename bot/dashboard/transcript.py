@@ -50,10 +50,14 @@ def since(engine: Engine, sender_id: str, start: datetime, limit: int = LIMIT) -
     lines = []
     for timestamp, kind, data in reversed(rows):
         try:
-            text = json.loads(data or "{}").get("text") or ""
+            event = json.loads(data or "{}")
+            text = event.get("text") or ""
+            by_agent = (event.get("metadata") or {}).get("agent") is True
         except (ValueError, AttributeError):
-            text = ""
-        if text:
+            text, by_agent = "", False
+        # Agents' replies are in the store too (the relay); they are shown from
+        # agent_messages, with who sent them and the delivery outcome.
+        if text and not by_agent:
             who = "customer" if kind == "user" else "assistant"
             lines.append(Line(datetime.fromtimestamp(float(timestamp), tz=timezone.utc), who,
                               str(text)))

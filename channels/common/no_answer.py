@@ -15,6 +15,14 @@ Rasa has sent nothing by then the customer is told it takes longer (:data:`SLOW_
 which promises nothing about the outcome: the action may still complete), and Rasa's
 answers follow when they come. A channel that answers in its HTTP response (REST) cannot
 take later answers, so it gets no deadline; Twilio has its own (``reply_within_seconds``).
+
+A conversation handed to a person (``action_human_handoff`` returns ``ConversationPaused``)
+is silent on purpose: Rasa stores the customer's messages and predicts nothing until the
+agent hands back. Such a turn gets no apology. The first message after the pause gets
+:data:`PAUSED_TEXT` so the customer knows a person will read it; later ones get nothing
+(the agent is talking with them; one note per message would drown the agent's replies).
+Whether the conversation is paused is read from its stored events after handling
+(:func:`paused_turns`), through the Rasa server's agent (``app.ctx.agent``).
 """
 
 from __future__ import annotations
@@ -22,9 +30,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.events import ConversationPaused, UserUttered
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +50,56 @@ SLOW_TEXT = (
     "Sorry, this is taking longer than it should. Please wait a moment; if no answer "
     "comes, try again in a few minutes, or say \"agent\" and a person will call you back."
 )
+PAUSED_TEXT = "A TeleComNet agent has your conversation and will reply here."
 # Within the 5-second promise of issue 6, with time left to deliver the text.
 REPLY_DEADLINE_SECONDS = 4.5
+# The Sanic app names Rasa 3.6 gives its server (``rasa.server`` / ``rasa.core.run``).
+RASA_APP_NAMES = ("rasa_server", "rasa_core_no_api")
+
+# How many customer messages a paused conversation holds since the pause (0: not paused).
+PausedTurns = Callable[[str], Awaitable[int]]
+
+
+async def paused_turns(tracker_store: TrackerStore, sender_id: str) -> int:
+    """Customer messages stored since the conversation was paused; 0 when it is not."""
+    tracker = await tracker_store.retrieve(sender_id)
+    if tracker is None or not tracker.is_paused():
+        return 0
+    turns = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ConversationPaused):
+            break
+        if isinstance(event, UserUttered):
+            turns += 1
+    return turns
+
+
+def _rasa_tracker_store() -> Optional[TrackerStore]:
+    """The running Rasa server's tracker store (``app.ctx.agent``), if there is one."""
+    from sanic import Sanic
+    from sanic.exceptions import SanicException
+
+    for name in RASA_APP_NAMES:
+        try:
+            app = Sanic.get_app(name)
+        except SanicException:
+            continue
+        agent = getattr(app.ctx, "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        return store if isinstance(store, TrackerStore) else None
+    return None
+
+
+async def paused_in_rasa(sender_id: str) -> int:
+    """:func:`paused_turns` in the running Rasa server; 0 when that cannot be read."""
+    store = _rasa_tracker_store()
+    if store is None:
+        return 0
+    try:
+        return await paused_turns(store, sender_id)
+    except Exception:  # the store unreachable: treat the silence as a failure
+        logger.exception("could not read whether a conversation is paused")
+        return 0
 
 
 class WatchedOutput(OutputChannel):
@@ -117,11 +175,14 @@ async def handle_or_apologise(
     *,
     deadline: float | None = None,
     slow_text: str = SLOW_TEXT,
+    paused: PausedTurns | None = None,
 ) -> bool:
     """Let Rasa handle ``message``; apologise on its output if nothing was sent.
 
     With a ``deadline`` (seconds), ``slow_text`` goes out when Rasa has sent nothing by
     then; Rasa's own answers still follow. Returns ``True`` when the apology was sent.
+    A silent turn of a conversation ``paused`` (handed to a person) is intended: no
+    apology, and :data:`PAUSED_TEXT` for its first message since the pause.
     Never raises for Rasa's failures; a failure to send a text is logged.
     """
     output = message.output_channel
@@ -144,6 +205,12 @@ async def handle_or_apologise(
         message.output_channel = output
     if watched.sent and not failed:
         return False
+    if not failed and paused is not None:
+        turns = await paused(message.sender_id)
+        if turns:
+            if turns == 1:
+                await _send(output, message, PAUSED_TEXT)
+            return False
     if not failed:
         logger.error(
             "no answer to a message (channel %s): is the action server down?",
@@ -153,11 +220,16 @@ async def handle_or_apologise(
 
 
 def answer_always(
-    on_new_message: OnNewMessage, text: str = NO_ANSWER_TEXT, *, deadline: float | None = None
+    on_new_message: OnNewMessage, text: str = NO_ANSWER_TEXT, *, deadline: float | None = None,
+    paused: PausedTurns | None = paused_in_rasa,
 ) -> OnNewMessage:
-    """``on_new_message`` that never leaves the customer without an answer."""
+    """``on_new_message`` that never leaves the customer without an answer.
+
+    A conversation paused for a person is the exception (see :func:`paused_in_rasa`).
+    """
 
     async def guarded(message: UserMessage) -> None:
-        await handle_or_apologise(on_new_message, message, text, deadline=deadline)
+        await handle_or_apologise(on_new_message, message, text, deadline=deadline,
+                                  paused=paused)
 
     return guarded

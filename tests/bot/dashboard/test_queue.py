@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
+from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from sqlalchemy import select
 
 from bot.analytics.eventlog import Transcript
 from bot.db.models import AuditRecord, OutboxMessage, ServiceRequest
 from bot.operators.models import AgentMessage
 from bot.services.clock import FrozenClock
+from bot.settings import Settings
 from tests.bot.api.helpers import ApiClient
-from tests.bot.dashboard.factories import add_customer, add_handoff, write_events
+from tests.bot.dashboard.factories import RELAY_SECRET, add_customer, add_handoff, write_events
+from tests.bot.dashboard.rasa_relay import PausingBot, agent, rasa_web_in_thread
 from tests.bot.operators.factories import AGENT, ANALYST, hidden, login_as
+from tests.channels.sanic_server import free_port
 
 MARIA_PHONE = "+12025550101"
+
+
+@pytest.fixture(scope="module")
+def rasa() -> Iterator[tuple[PausingBot, str]]:
+    """The Rasa server's agent route with a real (in-memory) tracker and lock store."""
+    bot = PausingBot(agent())
+    with rasa_web_in_thread(bot) as url:
+        yield bot, url
+
+
+@pytest.fixture
+def settings(settings: Settings, rasa: tuple[PausingBot, str], database_url: str) -> Settings:
+    # database_url: named so the backend's database parametrisation still applies.
+    port = int(rasa[1].rsplit(":", 1)[1])
+    return settings.copy(update={"rasa_host": "127.0.0.1", "rasa_port": port,
+                                 "agent_relay_secret": SecretStr(RELAY_SECRET)})
+
+
+def _paused_conversation(bot: PausingBot, sender_id: str) -> None:
+    async def write() -> None:
+        store = bot.agent.tracker_store
+        tracker = await store.get_or_create_tracker(sender_id)
+        tracker.update(UserUttered("a person please"))
+        tracker.update(ConversationPaused())
+        await store.save(tracker)
+
+    asyncio.run(write())
+
+
+def _stored(bot: PausingBot, sender_id: str) -> list:
+    tracker = asyncio.run(bot.agent.tracker_store.retrieve(sender_id))
+    assert tracker is not None
+    return list(tracker.events)
 
 
 def _setup(app: FastAPI, clock: FrozenClock) -> int:
@@ -116,9 +157,10 @@ def test_rest_channel_cannot_be_reached_and_the_agent_is_told(
 
 
 def test_hand_back_resolves_the_request_tells_the_customer_and_is_audited(
-    client: ApiClient, app: FastAPI, clock: FrozenClock
+    client: ApiClient, app: FastAPI, clock: FrozenClock, rasa: tuple[PausingBot, str]
 ) -> None:
     _setup(app, clock)
+    _paused_conversation(rasa[0], MARIA_PHONE)
     login_as(client, AGENT)
     response = _post(client, "/dashboard/handoffs/SR-200001/hand-back")
     assert response.headers["location"].endswith("?notice=handed_back")  # type: ignore[attr-defined]
@@ -134,6 +176,50 @@ def test_hand_back_resolves_the_request_tells_the_customer_and_is_audited(
     assert "SR-200001" not in client.get("/dashboard/handoffs").text
     again = _post(client, "/dashboard/handoffs/SR-200001/reply", message="late")
     assert again.status_code == 422  # type: ignore[attr-defined]
+    # The Rasa server resumed the assistant and holds the hand-back text.
+    events = _stored(rasa[0], MARIA_PHONE)
+    assert [type(e).__name__ for e in events[-2:]] == ["ConversationResumed", "BotUttered"]
+    assert events[-1].metadata == {"agent": True, "utter_action": "agent_hand_back"}
+
+
+def test_sms_reply_is_copied_into_the_conversation_history(
+    client: ApiClient, app: FastAPI, clock: FrozenClock, rasa: tuple[PausingBot, str]
+) -> None:
+    _setup(app, clock)
+    _paused_conversation(rasa[0], f"whatsapp:{MARIA_PHONE}")
+    login_as(client, AGENT)
+    _post(client, "/dashboard/handoffs/SR-200002/reply", message="Checking now.")
+    last = _stored(rasa[0], f"whatsapp:{MARIA_PHONE}")[-1]
+    assert isinstance(last, BotUttered)
+    assert (last.text, last.metadata) == ("TeleComNet agent: Checking now.",
+                                          {"agent": True, "utter_action": "agent_reply"})
+    with app.state.session_factory() as db:
+        audit = db.execute(
+            select(AuditRecord).where(AuditRecord.action == "handoff_agent_reply")
+        ).scalar_one()
+    assert json.loads(audit.details)["in_history"] is True
+
+
+def test_without_the_rasa_server_a_reply_still_goes_out_but_hand_back_is_refused(
+    client: ApiClient, app: FastAPI, clock: FrozenClock
+) -> None:
+    app.state.settings = app.state.settings.copy(update={"rasa_port": free_port()})
+    _setup(app, clock)
+    login_as(client, AGENT)
+    response = _post(client, "/dashboard/handoffs/SR-200001/reply", message="Still here.")
+    assert response.headers["location"].endswith("?notice=sent")  # type: ignore[attr-defined]
+    page = client.get(response.headers["location"]).text  # type: ignore[attr-defined]
+    assert "NOT copied to the conversation history" in page
+    refused = _post(client, "/dashboard/handoffs/SR-200001/hand-back")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Not handed back" in refused.text  # type: ignore[attr-defined]
+    with app.state.session_factory() as db:
+        request = db.execute(
+            select(ServiceRequest).where(ServiceRequest.reference == "SR-200001")
+        ).scalar_one()
+        outbox = db.execute(select(OutboxMessage)).scalars().all()
+    assert request.status == "in_progress"
+    assert [m.body for m in outbox] == ["TeleComNet agent: Still here."]
 
 
 def test_reply_needs_the_csrf_token_and_the_agent_role(
