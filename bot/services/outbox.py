@@ -70,9 +70,12 @@ def make_email_transport(settings: Settings) -> EmailTransport:
 
 
 def is_fictional_phone(e164: str) -> bool:
-    """A North American number in the 555 exchange (all generated demo numbers)."""
+    """A North American number in the 555 exchange (all generated demo numbers).
+
+    A WhatsApp address (``whatsapp:+1...``) is judged by its number.
+    """
     try:
-        number = phonenumbers.parse(e164, None)
+        number = phonenumbers.parse(e164.removeprefix("whatsapp:"), None)
     except phonenumbers.NumberParseException:
         return False
     national = str(number.national_number)

@@ -104,6 +104,9 @@ class DemoEmailTransport:
         return self._memory.clear_text(reference)
 
 
+WHATSAPP_PREFIX = "whatsapp:"
+
+
 class TwilioTransport:
     name = "twilio"
 
@@ -124,7 +127,11 @@ class TwilioTransport:
         self._from = settings.twilio_from_number
 
     def send(self, to: str, body: str) -> Optional[str]:
-        message = self._client.messages.create(to=to, from_=self._from, body=body)
+        # Twilio sends WhatsApp only when both ends carry the prefix (whatsapp:+1...).
+        sender = self._from
+        if to.startswith(WHATSAPP_PREFIX) and not sender.startswith(WHATSAPP_PREFIX):
+            sender = WHATSAPP_PREFIX + sender
+        message = self._client.messages.create(to=to, from_=sender, body=body)
         return str(message.sid)
 
 

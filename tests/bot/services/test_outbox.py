@@ -199,3 +199,25 @@ def test_transports_need_their_settings() -> None:
         outbox.make_email_transport(Settings(_env_file=None)),  # type: ignore[call-arg]
         outbox.DemoEmailTransport,
     )
+
+
+def test_twilio_whatsapp_message_goes_from_the_whatsapp_sender(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("twilio.rest.Client", FakeClient)
+    FakeClient.fail = False
+    send(database_url, outbox.make_transport(twilio_settings()), to=f"whatsapp:{REAL_LOOKING}")
+    assert FakeClient.last is not None
+    assert FakeClient.last.messages.sent == [
+        {"to": f"whatsapp:{REAL_LOOKING}", "from_": "whatsapp:+12025550199", "body": "hello"}
+    ]
+
+
+def test_a_fictional_whatsapp_number_never_reaches_twilio(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("twilio.rest.Client", FakeClient)
+    FakeClient.fail = False
+    send(database_url, outbox.make_transport(twilio_settings()), to="whatsapp:+13125552046")
+    assert FakeClient.last is not None and FakeClient.last.messages.sent == []
+    assert stored(database_url)[0].status == "failed"
