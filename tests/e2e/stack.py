@@ -89,9 +89,13 @@ def _start(spec: ProcessSpec, env: dict[str, str], logs: Path) -> subprocess.Pop
 
 
 @contextmanager
-def running_stack(var_dir: Path, timeout: float = 300.0) -> Iterator[RunningStack]:
+def running_stack(
+    var_dir: Path, timeout: float = 600.0, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningStack]:
+    """``extra_env`` overrides the shared environment (e.g. the action server's
+    ``TCN_BACKEND_URL`` pointed at a fault-injecting proxy)."""
     settings = stack_settings(var_dir)
-    env = process_env(settings)
+    env = process_env(settings, extra_env)
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     subprocess.run(
