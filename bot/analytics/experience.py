@@ -10,6 +10,7 @@ from typing import Optional
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
+from bot.analytics.agents import not_by_agent
 from bot.analytics.period import Filters
 from bot.analytics.schema import events
 from bot.analytics.scope import ratio, scoped
@@ -103,7 +104,8 @@ def latency(conn: Connection, f: Filters, wanted: tuple[int, ...] = (50, 90, 95,
             func.lead(events.c.type_name).over(**window).label("next_type"),
             func.lead(events.c.timestamp).over(**window).label("next_time"),
         )
-        .where(events.c.type_name.in_(("user", "bot")), scoped(f))
+        # Agents' replies after a handoff are not the assistant's answers.
+        .where(events.c.type_name.in_(("user", "bot")), scoped(f), not_by_agent())
         .subquery("pairs")
     )
     delay = pairs.c.next_time - pairs.c.timestamp

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
+from bot.analytics.agents import paused_user_ids
 from bot.analytics.period import Filters
 from bot.analytics.schema import events
 from bot.analytics.scope import input_channel, ratio, scoped
@@ -39,9 +40,11 @@ def fallbacks(conn: Connection, f: Filters, top: int = 10) -> Fallbacks:
     result = Fallbacks()
     is_fallback = case((events.c.intent_name == NLU_FALLBACK_INTENT, 1), else_=0)
     channel = func.coalesce(input_channel(), UNKNOWN)
+    # Messages written to an agent while the assistant was paused are not its fallbacks.
+    heard = events.c.id.notin_(paused_user_ids(f))
     for name, total, missed in conn.execute(
         select(channel, func.count(), func.sum(is_fallback))
-        .where(events.c.type_name == "user", scoped(f))
+        .where(events.c.type_name == "user", scoped(f), heard)
         .group_by(channel)
     ):
         result.by_channel[str(name)] = (int(total), int(missed or 0))
@@ -57,7 +60,7 @@ def fallbacks(conn: Connection, f: Filters, top: int = 10) -> Fallbacks:
         ).scalar_one()
     )
     fallback_rows = (events.c.type_name == "user",
-                     events.c.intent_name == NLU_FALLBACK_INTENT, scoped(f))
+                     events.c.intent_name == NLU_FALLBACK_INTENT, scoped(f), heard)
     text = func.lower(func.trim(JsonText(events.c.data, "text")))
     count = func.count().label("n")
     result.top_messages = [
