@@ -8,9 +8,9 @@ for every channel's conversation:
 * ``kind: "reply"``: the agent's reply is appended to the conversation's tracker as a
   ``BotUttered`` with metadata ``{"agent": true, "utter_action": "agent_reply"}`` (so the
   conversation store holds it and the analytics can tell it from the assistant's).
-* ``kind: "hand_back"``: ``ConversationResumed`` and the ``text`` as a ``BotUttered``
-  (``utter_action: "agent_hand_back"``) are appended: the assistant answers the next
-  message again (``action_human_handoff`` paused it).
+* ``kind: "hand_back"``: ``ConversationResumed``, the ``text`` as a ``BotUttered``
+  (``utter_action: "agent_hand_back"``) and ``action_listen`` are appended: the
+  assistant answers the next message again (``action_human_handoff`` paused it).
 * ``channel: "socketio"`` (the default): the text is also emitted as ``bot_uttered``
   (``{"text": ..., "metadata": {"from_agent": true}}``) to the customer's session room.
   For the other channels the backend delivers the text itself (outbox, Bot API) and
@@ -34,7 +34,8 @@ import re
 from collections.abc import Callable
 from typing import Any, Optional
 
-from rasa.shared.core.events import BotUttered, ConversationResumed, Event
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed, Event
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -70,7 +71,11 @@ def agent_events(kind: str, text: str) -> list[Event]:
     """What an agent's reply or hand-back adds to the conversation."""
     said = BotUttered(text, data={},
                       metadata={"agent": True, "utter_action": UTTER_ACTIONS[kind]})
-    return [ConversationResumed(), said] if kind == "hand_back" else [said]
+    if kind != "hand_back":
+        return [said]
+    # Paused right after action_human_handoff, Rasa never predicted action_listen; the
+    # next message must follow a listen, as in training, for the rules to apply.
+    return [ConversationResumed(), said, ActionExecuted(ACTION_LISTEN_NAME)]
 
 
 async def record(agent: Any, sender_id: str, new_events: list[Event]) -> bool:

@@ -178,8 +178,10 @@ def test_hand_back_resolves_the_request_tells_the_customer_and_is_audited(
     assert again.status_code == 422  # type: ignore[attr-defined]
     # The Rasa server resumed the assistant and holds the hand-back text.
     events = _stored(rasa[0], MARIA_PHONE)
-    assert [type(e).__name__ for e in events[-2:]] == ["ConversationResumed", "BotUttered"]
-    assert events[-1].metadata == {"agent": True, "utter_action": "agent_hand_back"}
+    assert [type(e).__name__ for e in events[-3:]] == ["ConversationResumed", "BotUttered",
+                                                       "ActionExecuted"]
+    assert events[-2].metadata == {"agent": True, "utter_action": "agent_hand_back"}
+    assert events[-1].action_name == "action_listen"
 
 
 def test_sms_reply_is_copied_into_the_conversation_history(
