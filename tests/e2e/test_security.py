@@ -169,11 +169,6 @@ def warns_about_cards(reply: str) -> bool:
     return bool(re.search(r"card", reply, re.I) and re.search(r"never|don.t|do not", reply, re.I))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 6): a card number typed outside a payment is read as `inform` "
-    "and gets the fallback, not the 'never send card details' warning",
-)
 @pytest.mark.parametrize(
     "typed",
     [f"my card number is {CARD}", f"{CARD} exp 12/29 {CVV_TEXT}", f"can you charge {SECOND_CARD}"],
@@ -187,6 +182,10 @@ def test_card_details_typed_outside_a_payment_get_a_warning(
     assert warns_about_cards(reply), (
         "the assistant must tell the customer not to send card details in chat: " + reply
     )
+    # The message is still stored masked, warning or not.
+    card = CARD if CARD in typed else SECOND_CARD
+    for needle in (card, card.replace(" ", "").replace("-", "")):
+        assert not holders(needle, conversation_files(stack), {}), needle
 
 
 # ---------------------------------------------------------------- forged identity
