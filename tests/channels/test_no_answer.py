@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -174,13 +176,16 @@ async def test_guard_wraps_any_on_new_message() -> None:
     assert texts(output) == ["custom apology"]
 
 
-def test_rasa_loads_the_rest_channel_from_the_project_credentials() -> None:
+def test_rasa_loads_the_rest_channel_from_the_project_credentials(tmp_path: Path) -> None:
     """Rasa's own server code mounts it at the usual REST URL from credentials.yml."""
     from tests.channels.rasa_harness import ROOT, rasa_harness
     from tests.channels.sanic_server import free_port
     from tests.channels.test_credentials_in_rasa import _env
 
-    with rasa_harness(ROOT / "credentials.yml", free_port(), env=_env()) as url:
+    # A copy, so the harness's log (written beside the file) stays out of the checkout.
+    credentials = tmp_path / "credentials.yml"
+    shutil.copyfile(ROOT / "credentials.yml", credentials)
+    with rasa_harness(credentials, free_port(), env=_env()) as url:
         reply = httpx.post(f"{url}/webhooks/rest/webhook", json={"sender": "c", "message": "hi"})
     assert reply.status_code == 200
     assert reply.json() == [{"recipient_id": "c", "text": "echo: hi"}]
