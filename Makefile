@@ -43,7 +43,7 @@ run: setup
 
 lint: $(STAMP)
 	@echo "==> ruff"
-	@$(VENV)/bin/ruff check bot actions channels tests bench
+	@$(VENV)/bin/ruff check bot actions channels sensitive tests bench
 	@echo "==> mypy"
 	@$(VENV)/bin/mypy
 
