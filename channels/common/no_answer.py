@@ -41,9 +41,11 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 NO_ANSWER_TEXT = (
-    "Sorry, I can't answer right now because part of our system is not responding, "
-    "and nothing was changed. Please try again in a few minutes, or say \"agent\" "
-    "later and a person will call you back."
+    "Sorry, I can't answer right now because part of our system is not responding. "
+    "If you had just confirmed a payment or a change, please don't repeat it yet: in a "
+    "few minutes ask me for your payment history or your request's status to see "
+    "whether it went through. Otherwise please try again in a few minutes, or say "
+    "\"agent\" later and a person will call you back."
 )
 
 SLOW_TEXT = (
