@@ -32,7 +32,7 @@ import pytest
 
 from tests.e2e.fault_proxy import FaultProxy
 from tests.e2e.stack import RunningStack, running_stack
-from tests.e2e.test_reliability import rerun_action, start
+from tests.e2e.test_reliability import rerun_action, start, wait_out_the_breaker
 from tests.e2e.test_security import verify as verify_as
 from tests.e2e.test_thin_slice import texts
 
@@ -129,6 +129,10 @@ def test_killed_mid_action_and_restarted_the_effect_happens_at_most_once(
     kill_stack: KillStack, scenario: Scenario
 ) -> None:
     stack, proxy = kill_stack.stack, kill_stack.proxy
+    # The scenarios share one stack: after a backend kill the action server's circuit
+    # breaker stays open for its cool-down, and a scenario starting inside it would be
+    # told "can't reach" before it reaches its confirmation question.
+    wait_out_the_breaker()
     sender = f"kill-{uuid.uuid4().hex}"
     before = count(stack, scenario.table)
     asked = to_confirmation(stack, sender, scenario.effect)
