@@ -8,9 +8,20 @@ and exits with status 2 before it listens.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from actions.settings import get_settings
+
+# httpx logs every request line at INFO; the identity-session URLs carry the
+# conversation id, which for SMS and WhatsApp is the customer's phone number.
+QUIET_LOGGERS = ("httpx", "httpcore")
+
+
+def quiet_request_logs() -> None:
+    """Keep request URLs (personal data in them) out of the default-level logs."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def refuse_bad_secrets() -> None:

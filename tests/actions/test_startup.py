@@ -50,3 +50,32 @@ def test_start_up_passes_in_demo_mode(
 ) -> None:
     monkeypatch.setenv("TCN_DEMO_MODE", "true")
     refuse_bad_secrets()
+
+
+def test_request_urls_with_phone_numbers_stay_out_of_the_default_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    import httpx
+
+    from actions.startup import QUIET_LOGGERS, quiet_request_logs
+
+    url = "http://backend.invalid/api/v1/identity/sessions/twilio_sms/+12025550101"
+    transport = httpx.MockTransport(lambda request: httpx.Response(404))
+    caplog.set_level(logging.INFO)
+    saved = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    try:
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+        with httpx.Client(transport=transport) as client:
+            client.get(url)
+        assert "+12025550101" in caplog.text  # what httpx logs at INFO by default
+        caplog.clear()
+        quiet_request_logs()
+        with httpx.Client(transport=transport) as client:
+            client.get(url)
+        assert "+12025550101" not in caplog.text
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
