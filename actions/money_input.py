@@ -6,8 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
+from sensitive.cards import contains_card_number
+
 AMOUNT_RE = re.compile(r"(?<![\d.])\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d|\.\d)")
-CARD_RE = re.compile(r"(?:\d[ -]?){13,19}")
 FULL_WORDS = re.compile(r"\b(full|all|everything|whole|total|entire|balance|in full)\b", re.I)
 
 
@@ -25,8 +26,14 @@ def parse_amount(text: str) -> Optional[Decimal]:
 
 
 def looks_like_card_number(text: str) -> bool:
-    digits = re.sub(r"\D", "", text)
-    return bool(CARD_RE.search(text)) and len(digits) >= 13
+    """Card details where the payment form asks for an amount or a method.
+
+    The shared detector (:mod:`sensitive.cards`, Luhn-valid 13-19 digits), the one the
+    conversation store masks with: the form warns about exactly what the store masks.
+    A mistyped card number (Luhn-invalid) is not a card number there either: as an amount
+    it is refused as too high or invalid, and it is stored as typed.
+    """
+    return contains_card_number(text)
 
 
 def means_full_balance(text: str) -> bool:
