@@ -112,9 +112,9 @@ def bearer(sender: str, secret: str = SECRET, **kwargs: Any) -> dict[str, str]:
 
 
 def post(url: str, sender: str, text: str, headers: dict[str, str] | None = None,
-         **kwargs: Any) -> httpx.Response:
+         timeout: float = 60) -> httpx.Response:
     return httpx.post(f"{url}{WEBHOOK}", json={"sender": sender, "message": text},
-                      headers=headers or {}, timeout=60, **kwargs)
+                      headers=headers or {}, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -368,3 +368,14 @@ def test_with_stream_the_late_answer_follows_the_note(faulty: tuple[str, Path, P
     assert reply.status_code == 200
     lines = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
     assert [line["text"] for line in lines] == [SLOW_TEXT, "echo: stall 2"]
+
+
+def test_a_caller_hanging_up_does_not_cancel_the_turn(faulty: tuple[str, Path, Path]) -> None:
+    url, record, _ = faulty
+    sender = f"gone-{uuid.uuid4().hex}"
+    with pytest.raises(httpx.TimeoutException):
+        post(url, sender, "stall 2", bearer(sender), timeout=0.3)
+    deadline = time.monotonic() + 30
+    while sender not in [h["sender_id"] for h in handled(record)]:
+        assert time.monotonic() < deadline, "hanging up cancelled Rasa's handling of the turn"
+        time.sleep(0.2)
