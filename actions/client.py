@@ -10,18 +10,44 @@ the backend is down or stalled, calls fail fast with :class:`CircuitOpen` instea
 each waiting for its timeout. Idempotent calls (GET/DELETE, or a write carrying an
 ``Idempotency-Key``) are retried with backoff (``tenacity``) on a connection failure or a
 502/503/504 answer; a timeout is never retried, nor is a write without a key.
+
+Time: every call spends from a :class:`TimeBudget` (``backend_turn_budget_seconds``).
+Inside :meth:`BackendClient.run_budget` (one action run) all calls share one budget;
+outside it each call has its own. A request's timeouts are cut to what is left, a retry
+is made only when the backoff and another attempt still fit, and a call with no time
+left fails at once without a request. docs/reliability.md has the arithmetic.
+
+The conversation's verified session is remembered per process for a moment
+(:class:`SessionMemo`, ``backend_session_memo_seconds``): the actions of one turn ask
+for it several times. It is forgotten at once when this process sees the identity
+change: a code confirmed (:meth:`BackendClient.forget_session`), a sign-out, a customer
+token refused, a session past its ``expires_at``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Optional, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
+from tenacity.stop import stop_base
 
 from actions.breaker import CircuitBreaker, shared_breaker
 from actions.errors import BackendError, BackendUnavailable, CircuitOpen, NotVerified
@@ -54,6 +80,115 @@ JSON = dict[str, Any]
 ANSWER_CODES_401 = frozenset({"code_incorrect"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
+# No request (and no retry) is started with less time than this left in the budget: a
+# healthy backend answers in milliseconds, but an attempt cut to almost nothing would
+# only turn a slow answer into a timeout.
+MIN_ATTEMPT_SECONDS = 0.25
+SESSION_MEMO_MAX_ENTRIES = 10_000
+
+SessionKey = tuple[str, str]
+
+
+class TimeBudget:
+    """What is left of an action run's time for backend calls (monotonic clock)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self.deadline = clock() + seconds
+
+    def remaining(self) -> float:
+        return self.deadline - self._clock()
+
+
+class StopWhenOutOfTime(stop_base):
+    """No retry unless the backoff and one more attempt still fit in the budget."""
+
+    def __init__(self, budget: TimeBudget) -> None:
+        self.budget = budget
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.budget.remaining() < retry_state.upcoming_sleep + MIN_ATTEMPT_SECONDS
+
+
+_run_budget: ContextVar[Optional[TimeBudget]] = ContextVar("backend_run_budget", default=None)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class SessionMemo:
+    """Recently fetched verified sessions (or "not verified"), by (channel, conversation).
+
+    An entry is used for ``ttl_seconds`` at most, and never once its session's
+    ``expires_at`` has passed. ``forget`` drops a conversation's entry when its identity
+    changes; a fetch that started before a ``forget`` is not remembered (it may hold the
+    identity from before the change).
+    """
+
+    def __init__(
+        self,
+        ttl_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = _utcnow,
+        max_entries: int = SESSION_MEMO_MAX_ENTRIES,
+    ) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._clock = clock
+        self._now = now
+        self._max_entries = max_entries
+        self._entries: OrderedDict[SessionKey, tuple[float, Optional[Session]]] = OrderedDict()
+        self.generation = 0  # bumped by every forget
+
+    def recall(self, key: SessionKey) -> tuple[bool, Optional[Session]]:
+        """``(True, session or None)`` for a fresh entry, ``(False, None)`` otherwise."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return False, None
+        stored_at, session = entry
+        if self._clock() - stored_at >= self.ttl_seconds or self._expired(session):
+            del self._entries[key]
+            return False, None
+        return True, session
+
+    def remember(self, key: SessionKey, session: Optional[Session], generation: int) -> None:
+        if self.ttl_seconds <= 0 or generation != self.generation:
+            return
+        self._entries[key] = (self._clock(), session)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+    def forget(self, key: SessionKey) -> None:
+        self.generation += 1
+        self._entries.pop(key, None)
+
+    def forget_token(self, token: str) -> None:
+        """A customer token was refused (expired, revoked): drop every entry holding it."""
+        self.generation += 1
+        for key in [k for k, (_, s) in self._entries.items() if s and s.token == token]:
+            del self._entries[key]
+
+    def _expired(self, session: Optional[Session]) -> bool:
+        if session is None or session.expires_at is None:
+            return False
+        expires_at = session.expires_at
+        if expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=timezone.utc)
+        return expires_at <= self._now()
+
+
+_shared_memos: dict[str, SessionMemo] = {}
+
+
+def shared_session_memo(key: str, ttl_seconds: float) -> SessionMemo:
+    """The process's session memo for one backend URL (every action's client shares it)."""
+    memo = _shared_memos.get(key)
+    if memo is None:
+        memo = SessionMemo(ttl_seconds)
+        _shared_memos[key] = memo
+    return memo
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -102,23 +237,49 @@ class BackendClient:
         settings: Optional[ActionSettings] = None,
         transport: Optional[httpx.AsyncBaseTransport] = None,
         breaker: Optional[CircuitBreaker] = None,
+        sessions: Optional[SessionMemo] = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings or get_settings()
         self._transport = transport
+        self._clock = clock
         self.breaker = breaker or shared_breaker(
             self._settings.backend_url,
             self._settings.backend_breaker_failures,
             self._settings.backend_breaker_cooldown_seconds,
+            self._settings.backend_breaker_fast_cooldown_seconds,
+        )
+        self.sessions = sessions or shared_session_memo(
+            self._settings.backend_url, self._settings.backend_session_memo_seconds
         )
 
+    # ------------------------------------------------------------------ time budget
+    def new_budget(self) -> TimeBudget:
+        return TimeBudget(self._settings.backend_turn_budget_seconds, self._clock)
+
+    @contextmanager
+    def run_budget(self) -> Iterator[TimeBudget]:
+        """One budget for every backend call of an action run (nested: the outer one)."""
+        current = _run_budget.get()
+        if current is not None:
+            yield current
+            return
+        budget = self.new_budget()
+        token = _run_budget.set(budget)
+        try:
+            yield budget
+        finally:
+            _run_budget.reset(token)
+
     # ------------------------------------------------------------------ plumbing
-    def _http(self) -> httpx.AsyncClient:
+    def _http(self, read_seconds: Optional[float] = None) -> httpx.AsyncClient:
+        read = self._settings.backend_timeout_seconds
+        connect = self._settings.backend_connect_timeout_seconds
+        if read_seconds is not None:
+            read, connect = min(read, read_seconds), min(connect, read_seconds)
         return httpx.AsyncClient(
             base_url=self._settings.backend_url.rstrip("/") + "/api/v1",
-            timeout=httpx.Timeout(
-                self._settings.backend_timeout_seconds,
-                connect=self._settings.backend_connect_timeout_seconds,
-            ),
+            timeout=httpx.Timeout(read, connect=connect),
             headers={"X-Service-Key": self._settings.service_key.get_secret_value()},
             transport=self._transport,
         )
@@ -139,13 +300,24 @@ class BackendClient:
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
 
+        budget = _run_budget.get() or self.new_budget()
+        if budget.remaining() < MIN_ATTEMPT_SECONDS:
+            # Not the backend's failure (the breaker is not told): this run's time is up.
+            logger.warning("backend call %s %s not made: the run's time budget is spent",
+                           method, path)
+            raise BackendUnavailable("time budget spent", transient=False)
+
         async def attempt() -> Any:
+            # The retry's stop condition left at least MIN_ATTEMPT_SECONDS for this one.
+            left = max(budget.remaining(), MIN_ATTEMPT_SECONDS)
             try:
-                async with self._http() as http:
-                    response = await http.request(
-                        method, path, json=json, params=params, headers=headers
+                async with self._http(left) as http:
+                    # httpx's timeouts are per read; this caps the request as a whole.
+                    response = await asyncio.wait_for(
+                        http.request(method, path, json=json, params=params, headers=headers),
+                        timeout=left,
                     )
-            except httpx.TimeoutException as exc:
+            except (httpx.TimeoutException, asyncio.TimeoutError) as exc:
                 logger.warning("backend timeout on %s %s", method, path)
                 raise BackendUnavailable("timeout") from exc
             except httpx.HTTPError as exc:
@@ -155,13 +327,19 @@ class BackendClient:
 
         idempotent = method.upper() in IDEMPOTENT_METHODS or idempotency_key is not None
         backoff = self._settings.backend_retry_backoff_seconds
+        attempts = self._settings.backend_retry_attempts if idempotent else 1
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._settings.backend_retry_attempts if idempotent else 1),
+            stop=stop_after_attempt(attempts) | StopWhenOutOfTime(budget),
             wait=wait_exponential(multiplier=backoff, min=backoff, max=max(backoff, 4 * backoff)),
             retry=retry_if_exception(_retryable),
             reraise=True,
         )
-        return await self.breaker.call(lambda: retrying(attempt))
+        try:
+            return await self.breaker.call(lambda: retrying(attempt))
+        except NotVerified:
+            if token is not None:  # the token expired or was revoked: forget it
+                self.sessions.forget_token(token)
+            raise
 
     @staticmethod
     def _decode(method: str, path: str, response: httpx.Response, customer_call: bool) -> Any:
@@ -220,7 +398,20 @@ class BackendClient:
         return _parse(Session, body)
 
     async def get_session(self, channel: str, conversation_id: str) -> Optional[Session]:
-        """The conversation's verified session, or ``None`` when not verified."""
+        """The conversation's verified session, or ``None`` when not verified.
+
+        Remembered for ``backend_session_memo_seconds`` (see :class:`SessionMemo`).
+        """
+        key = (channel, conversation_id)
+        known, remembered = self.sessions.recall(key)
+        if known:
+            return remembered
+        generation = self.sessions.generation
+        session = await self._fetch_session(channel, conversation_id)
+        self.sessions.remember(key, session, generation)
+        return session
+
+    async def _fetch_session(self, channel: str, conversation_id: str) -> Optional[Session]:
         try:
             body = await self._request(
                 "GET", f"/identity/sessions/{_segment(channel)}/{_segment(conversation_id)}"
@@ -233,15 +424,24 @@ class BackendClient:
             raise
         return _parse(Session, body)
 
+    def forget_session(self, channel: str, conversation_id: str) -> None:
+        """The conversation's identity changed (a code confirmed): ask the backend next time."""
+        self.sessions.forget((channel, conversation_id))
+
     async def rollout_channel(self, channel: str) -> ChannelStatus:
         """Whether the controlled rollout serves this input channel at all."""
         body = await self._request("GET", f"/rollout/channels/{_segment(channel)}")
         return _parse(ChannelStatus, body)
 
     async def end_session(self, channel: str, conversation_id: str) -> None:
-        await self._request(
-            "DELETE", f"/identity/sessions/{_segment(channel)}/{_segment(conversation_id)}"
-        )
+        """Sign the conversation out (forgotten here whether or not the backend answered)."""
+        self.forget_session(channel, conversation_id)
+        try:
+            await self._request(
+                "DELETE", f"/identity/sessions/{_segment(channel)}/{_segment(conversation_id)}"
+            )
+        finally:
+            self.forget_session(channel, conversation_id)
 
     # ------------------------------------------------------------------ billing
     async def current_bill(self, token: str) -> Optional[Bill]:

@@ -113,12 +113,15 @@ class VerifiedTaskForm(FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        # Every backend call of this run (session checks, the step's own calls, retries)
+        # shares one time budget: the customer's reply stays within the 5-second promise.
         try:
-            if tracker.get_slot("requested_slot") is None and await self.channel_closed(
-                dispatcher, tracker
-            ):
-                return self.backend_unavailable_events(domain)
-            return await super().run(dispatcher, tracker, domain)
+            with self.client.run_budget():
+                if tracker.get_slot("requested_slot") is None and await self.channel_closed(
+                    dispatcher, tracker
+                ):
+                    return self.backend_unavailable_events(domain)
+                return await super().run(dispatcher, tracker, domain)
         except BackendUnavailable as exc:
             logger.warning("%s: backend unavailable (%s): task ended", self.name(), exc.message)
             say(dispatcher, tracker, "utter_backend_unavailable")
@@ -261,13 +264,18 @@ class VerifiedTaskForm(FormValidationAction, ABC):
         if not verification_id:
             say(dispatcher, tracker, "utter_verification_restart")
             return dict(RESET_IDENTITY)
+        channel, conversation_id = conversation_of(tracker)
         try:
             session = await self.client.confirm_verification(str(verification_id), code)
         except BackendUnavailable:
+            # No answer: the backend may have opened the session all the same.
+            self.client.forget_session(channel, conversation_id)
             say(dispatcher, tracker, "utter_backend_unavailable")
             return {"otp_code": None}
         except BackendError as exc:
             return self._code_refused(exc, dispatcher, tracker)
+        # The identity changed: the remembered "not verified" must not outlive this turn.
+        self.client.forget_session(channel, conversation_id)
         say(dispatcher, tracker, "utter_verified", first_name=session.customer.first_name)
         return {**RESET_IDENTITY, "verified": True}
 

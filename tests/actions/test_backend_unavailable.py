@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import ActionCheckBill, ValidateCheckBillForm
 from actions.breaker import CircuitBreaker, State
-from actions.client import BackendClient
+from actions.client import BackendClient, SessionMemo
 from actions.errors import CircuitOpen
 from actions.payments import ActionAskPayBillConfirm, ValidatePayBillForm
 from actions.settings import ActionSettings
@@ -113,7 +113,12 @@ def stalled_client(clock: Clock) -> tuple[BackendClient, list[httpx.Request]]:
     breaker = CircuitBreaker(
         settings.backend_breaker_failures, settings.backend_breaker_cooldown_seconds, clock
     )
-    return BackendClient(settings, transport=httpx.MockTransport(stalled), breaker=breaker), seen
+    sessions = SessionMemo(settings.backend_session_memo_seconds, clock)
+    client = BackendClient(
+        settings, transport=httpx.MockTransport(stalled), breaker=breaker, sessions=sessions,
+        clock=clock,
+    )
+    return client, seen
 
 
 async def test_a_turn_with_the_backend_stalled_waits_for_one_timeout_at_most() -> None:

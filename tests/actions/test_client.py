@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from actions.breaker import CircuitBreaker
-from actions.client import BackendClient
+from actions.client import BackendClient, SessionMemo
 from actions.errors import BackendError, BackendUnavailable, CircuitOpen, NotVerified
 from actions.settings import ActionSettings
 
@@ -29,9 +29,14 @@ def client(handler: Handler) -> tuple[BackendClient, list[httpx.Request]]:
         seen.append(request)
         return handler(request)
 
-    # Each test its own breaker: the process-wide one would carry one test's faults
-    # into the next.
-    api = BackendClient(SETTINGS, transport=httpx.MockTransport(record), breaker=CircuitBreaker())
+    # Each test its own breaker and session memo: the process-wide ones would carry one
+    # test's faults and sessions into the next.
+    api = BackendClient(
+        SETTINGS,
+        transport=httpx.MockTransport(record),
+        breaker=CircuitBreaker(),
+        sessions=SessionMemo(SETTINGS.backend_session_memo_seconds),
+    )
     return api, seen
 
 
@@ -227,7 +232,10 @@ def counting(
         return then
 
     breaker = CircuitBreaker(failure_threshold=1, cooldown_seconds=60)
-    return BackendClient(FAST, transport=httpx.MockTransport(handler), breaker=breaker), seen
+    api = BackendClient(
+        FAST, transport=httpx.MockTransport(handler), breaker=breaker, sessions=SessionMemo(0)
+    )
+    return api, seen
 
 
 async def test_idempotent_reads_are_retried_on_connection_failures_and_gateway_errors() -> None:
