@@ -291,8 +291,10 @@ async def test_clients_of_one_backend_share_the_process_breaker() -> None:
     settings = ActionSettings(backend_url="http://shared.test", service_key=SecretStr("k"))
     first, second = BackendClient(settings), BackendClient(settings)
     assert first.breaker is second.breaker
+    assert first.sessions is second.sessions  # one action's lookup serves the next
     other = BackendClient(ActionSettings(backend_url="http://other.test"))
     assert other.breaker is not first.breaker
+    assert other.sessions is not first.sessions
 
 
 def test_timeouts_come_from_settings() -> None:
