@@ -204,6 +204,17 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
+SESSIONS_PATH = "/identity/sessions/"
+
+
+def _loggable(path: str) -> str:
+    """The path without the conversation id (for SMS and WhatsApp the customer's phone)."""
+    if path.startswith(SESSIONS_PATH):
+        channel = path[len(SESSIONS_PATH):].split("/", 1)[0]
+        return f"{SESSIONS_PATH}{channel}/<conversation>"
+    return path
+
+
 def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
@@ -304,7 +315,7 @@ class BackendClient:
         if budget.remaining() < MIN_ATTEMPT_SECONDS:
             # Not the backend's failure (the breaker is not told): this run's time is up.
             logger.warning("backend call %s %s not made: the run's time budget is spent",
-                           method, path)
+                           method, _loggable(path))
             raise BackendUnavailable("time budget spent", transient=False)
 
         async def attempt() -> Any:
@@ -318,12 +329,16 @@ class BackendClient:
                         timeout=left,
                     )
             except (httpx.TimeoutException, asyncio.TimeoutError) as exc:
-                logger.warning("backend timeout on %s %s", method, path)
+                logger.warning("backend timeout on %s %s", method, _loggable(path))
                 raise BackendUnavailable("timeout") from exc
             except httpx.HTTPError as exc:
-                logger.warning("backend unreachable on %s %s: %s", method, path, exc)
+                logger.warning(
+                    "backend unreachable on %s %s: %s", method, _loggable(path), exc
+                )
                 raise BackendUnavailable("unreachable") from exc
-            return self._decode(method, path, response, customer_call=token is not None)
+            return self._decode(
+                method, _loggable(path), response, customer_call=token is not None
+            )
 
         idempotent = method.upper() in IDEMPOTENT_METHODS or idempotency_key is not None
         backoff = self._settings.backend_retry_backoff_seconds

@@ -301,3 +301,28 @@ def test_timeouts_come_from_settings() -> None:
     http = BackendClient(FAST)._http()
     assert http.timeout.read == FAST.backend_timeout_seconds
     assert http.timeout.connect == FAST.backend_connect_timeout_seconds
+
+
+def raising(exc_type: type[httpx.TransportError]) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise exc_type("no answer", request=request)
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [raising(httpx.ReadTimeout), raising(httpx.ConnectError),
+     lambda r: httpx.Response(503, text="busy")],
+)
+async def test_backend_failure_logs_leave_the_conversation_id_out(
+    fault: Handler, caplog: pytest.LogCaptureFixture
+) -> None:
+    """For SMS and WhatsApp the conversation id in the session URL is the customer's phone."""
+    api, seen = client(fault)
+    with caplog.at_level("WARNING"), pytest.raises(BackendUnavailable):
+        await api.get_session("twilio_sms", "+12025550101")
+    assert seen, "the request was made"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/identity/sessions/twilio_sms/<conversation>" in logged
+    assert "2025550101" not in logged
