@@ -8,6 +8,7 @@ demo identities once every process answers.
 from __future__ import annotations
 
 import shlex
+import sys
 import threading
 import time
 import urllib.request
@@ -50,7 +51,7 @@ def banner(settings: Settings, env: Mapping[str, str]) -> str:
         f"   backend API docs:              {settings.backend_url}/docs",
         f"   Rasa REST channel:             http://{settings.rasa_host}:{settings.rasa_port}"
         "/webhooks/rest/webhook",
-        f"   live channels:                 {', '.join(_live_channels(env))}",
+        f"   live channels:                 {', '.join(_live_channels(env, settings))}",
         "   one-time codes are not sent anywhere in demo mode: watch for",
         "   '[demo SMS]' lines below.",
         "",
@@ -70,14 +71,26 @@ def banner(settings: Settings, env: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _live_channels(env: Mapping[str, str]) -> list[str]:
+def _rest_channel(settings: Settings) -> str:
+    """``rest`` and whether it needs a token; open only in demo mode (:func:`run`)."""
+    if settings.rest_authenticated:
+        return "rest (bearer token required)"
+    return "rest (open: demo mode, no TCN_REST_JWT_SECRET)"
+
+
+def _live_channels(env: Mapping[str, str], settings: Settings) -> list[str]:
     from channels.status import live_channels
 
     names = {"socketio": "socketio (web widget)"}
-    return ["rest", *(names.get(name, name) for name in live_channels(env))]
+    return [_rest_channel(settings), *(names.get(name, name) for name in live_channels(env))]
 
 
 def run(settings: Settings) -> int:
+    try:  # Rasa would refuse too, but only after the backend and action server started
+        settings.check_rasa_secrets()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     specs = processes(settings)
     env = process_env(settings)
     manager = Manager()

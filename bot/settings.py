@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     # `python -m bot operator add` reads the new password from here when set (else prompts).
     operator_password: Optional[SecretStr] = None
+    # HS256 key of the REST channel's bearer tokens. The Rasa process reads it itself
+    # (channels/rest_config.py); here the launcher checks it before starting anything
+    # and says in its banner whether the channel needs a token.
+    rest_jwt_secret: SecretStr = SecretStr("")
 
     class Config:
         env_prefix = "TCN_"
@@ -134,6 +138,26 @@ class Settings(BaseSettings):
                     f"TCN_{name.upper()} must be set to a real secret of at least 24 "
                     "characters outside demo mode"
                 )
+
+    @property
+    def rest_authenticated(self) -> bool:
+        """Whether the Rasa REST channel will require a bearer token (a secret is set)."""
+        return bool(self.rest_jwt_secret.get_secret_value().strip())
+
+    def check_rasa_secrets(self) -> None:
+        """Outside demo mode, refuse to start Rasa without a real REST token secret.
+
+        The rule is the Rasa server's own (``channels.rest_config.RestConfig.check``), so
+        the launcher refuses exactly what Rasa would, but before starting any process.
+        Not part of :meth:`check_secrets`: the backend and the other commands do not use
+        this secret and must not need it.
+        """
+        from channels.rest_config import RestConfig  # it imports this module
+
+        RestConfig(
+            jwt_secret=self.rest_jwt_secret.get_secret_value().strip(),
+            demo_mode=self.demo_mode,
+        ).check()
 
 
 @lru_cache(maxsize=1)

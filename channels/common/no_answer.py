@@ -13,8 +13,13 @@ A stalled action server is worse: Rasa 3.6 waits five minutes for it. Channels w
 output can still deliver later answers (socket.io, Telegram) pass a ``deadline``: if
 Rasa has sent nothing by then the customer is told it takes longer (:data:`SLOW_TEXT`,
 which promises nothing about the outcome: the action may still complete), and Rasa's
-answers follow when they come. A channel that answers in its HTTP response (REST) cannot
-take later answers, so it gets no deadline; Twilio has its own (``reply_within_seconds``).
+answers follow when they come. Twilio has its own deadline (``reply_within_seconds``).
+REST has its own too (``TCN_REST_REPLY_DEADLINE_SECONDS``, default 10 s,
+:mod:`channels.rest_input`): a plain request is answered in its HTTP response, which
+cannot take later answers, so at the deadline it gets what Rasa sent so far and a note
+that the message takes longer, and Rasa's late answers are stored but not delivered;
+with ``?stream=true`` it passes ``deadline`` here like socket.io and the late answers
+follow the note.
 
 A conversation handed to a person (``action_human_handoff`` returns ``ConversationPaused``)
 is silent on purpose: Rasa stores the customer's messages and predicts nothing until the

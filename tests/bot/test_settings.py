@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,72 @@ def test_every_process_gets_the_same_ports(tmp_path: Path) -> None:
 def test_launcher_names_each_live_channel_once() -> None:
     from bot.launcher import _live_channels
 
-    assert _live_channels({}) == ["rest", "socketio (web widget)"]
-    live = _live_channels({"TCN_TELEGRAM_BOT_TOKEN": "123:abc", "TCN_TELEGRAM_MODE": "polling"})
-    assert live == ["rest", "socketio (web widget)", "telegram"]
+    settings = Settings(demo_mode=True, rest_jwt_secret=SecretStr(""))
+    open_rest = "rest (open: demo mode, no TCN_REST_JWT_SECRET)"
+    assert _live_channels({}, settings) == [open_rest, "socketio (web widget)"]
+    live = _live_channels(
+        {"TCN_TELEGRAM_BOT_TOKEN": "123:abc", "TCN_TELEGRAM_MODE": "polling"}, settings
+    )
+    assert live == [open_rest, "socketio (web widget)", "telegram"]
+
+
+REAL_REST_SECRET = "r" * 32
+
+
+@pytest.mark.parametrize(
+    "secret", ["", "   ", "demo-rest-jwt-secret-change-me-0123456789", "r" * 31]
+)
+def test_outside_demo_mode_a_missing_or_weak_rest_secret_refuses_to_start(secret: str) -> None:
+    settings = Settings(
+        demo_mode=False,
+        service_key=SecretStr("k" * 32),
+        token_secret=SecretStr("t" * 32),
+        rest_jwt_secret=SecretStr(secret),
+    )
+    with pytest.raises(ValueError, match="TCN_REST_JWT_SECRET must be set") as refused:
+        settings.check_rasa_secrets()
+    if secret.strip():
+        assert secret not in str(refused.value)
+
+
+def test_the_rest_secret_is_accepted_when_real_and_optional_in_demo_mode() -> None:
+    Settings(demo_mode=False, rest_jwt_secret=SecretStr(REAL_REST_SECRET)).check_rasa_secrets()
+    Settings(demo_mode=True).check_rasa_secrets()  # the open channel of a local demo
+
+
+def test_the_backend_does_not_need_the_rest_secret() -> None:
+    """Only Rasa uses it: `serve`, `seed`, `operator add` ... start without it."""
+    Settings(
+        demo_mode=False, service_key=SecretStr("k" * 32), token_secret=SecretStr("t" * 32)
+    ).check_secrets()
+
+
+@pytest.mark.parametrize(
+    "secret", ["", "demo-rest-jwt-secret-change-me-0123456789", "r" * 31, "r" * 32, "r" * 64]
+)
+@pytest.mark.parametrize("demo_mode", [True, False])
+def test_the_launcher_refuses_exactly_what_the_rasa_channel_refuses(
+    secret: str, demo_mode: bool
+) -> None:
+    from channels.rest_config import RestConfig, RestSettings
+
+    def refused(check: Callable[[], object]) -> bool:
+        try:
+            check()
+        except ValueError:
+            return True
+        return False
+
+    rasa = refused(lambda: RestConfig.from_credentials(
+        {}, RestSettings(demo_mode=demo_mode, rest_jwt_secret=SecretStr(secret))
+    ))
+    settings = Settings(demo_mode=demo_mode, rest_jwt_secret=SecretStr(secret))
+    assert refused(settings.check_rasa_secrets) == rasa
+    assert settings.rest_authenticated == bool(secret)
+
+
+def test_the_rest_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TCN_REST_JWT_SECRET", REAL_REST_SECRET)
+    settings = Settings()
+    assert settings.rest_authenticated
+    assert REAL_REST_SECRET not in repr(settings)

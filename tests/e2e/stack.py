@@ -67,6 +67,15 @@ class RunningStack:
         return "\n".join(out)
 
 
+# Under the e2e suites' load (several Rasa, action server and backend processes on a
+# shared 2-core machine, often beside a training) a turn can take well over the REST
+# channel's default reply deadline of 10 s (channels/rest_input.py); past it the request
+# is answered with the "taking longer" note instead of the answer, and the test would
+# fail on the load, not on the assistant. 60 s matches the clients' 60 s timeouts, so a
+# turn that slow fails either way. A caller's ``extra_env`` can still set its own value.
+E2E_ENV = {"TCN_REST_REPLY_DEADLINE_SECONDS": "60"}
+
+
 def stack_settings(var_dir: Path) -> Settings:
     backend_port = free_port()
     return Settings(
@@ -95,7 +104,7 @@ def running_stack(
     """``extra_env`` overrides the shared environment (e.g. the action server's
     ``TCN_BACKEND_URL`` pointed at a fault-injecting proxy)."""
     settings = stack_settings(var_dir)
-    env = process_env(settings, extra_env)
+    env = process_env(settings, {**E2E_ENV, **(extra_env or {})})
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     subprocess.run(
