@@ -16,7 +16,9 @@ from bot.stack import VENV_BIN, process_env
 
 MODEL_NAME = "telecomnet"
 SPACY_MODEL_DIR = ROOT / "var" / "spacy" / "en_telecomnet"
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+# bot/nlp holds the pipeline's own components (importer, spaCy builder, MiniLM
+# featurizer, intent classifier): a change there changes what training produces.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlp")
 
 
 def _input_files(root: Path) -> list[Path]:
@@ -24,7 +26,11 @@ def _input_files(root: Path) -> list[Path]:
     for name in TRAINING_INPUTS:
         path = root / name
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+            files.extend(
+                sorted(
+                    p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                )
+            )
         elif path.exists():
             files.append(path)
     return files

@@ -37,6 +37,19 @@ def test_fingerprint_ignores_files_outside_the_training_inputs(tmp_path: Path) -
     assert training.fingerprint(tmp_path) == before
 
 
+def test_fingerprint_follows_the_pipeline_components_not_their_bytecode(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    nlp = tmp_path / "bot" / "nlp"
+    nlp.mkdir(parents=True)
+    (nlp / "intent_classifier.py").write_text("C = 20\n")
+    before = training.fingerprint(tmp_path)
+    (nlp / "__pycache__").mkdir()
+    (nlp / "__pycache__" / "intent_classifier.cpython-310.pyc").write_bytes(b"\0")
+    assert training.fingerprint(tmp_path) == before
+    (nlp / "intent_classifier.py").write_text("C = 50\n")
+    assert training.fingerprint(tmp_path) != before
+
+
 def test_model_is_stale_without_a_model_or_with_an_old_stamp(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path, model_path=tmp_path / "m" / "telecomnet.tar.gz")
     assert not training.model_is_current(settings)
