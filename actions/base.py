@@ -1,7 +1,8 @@
 """Base of actions that read or change a verified customer's data.
 
 ``run`` fetches the conversation's verified session from the backend (never from
-a slot), then calls :meth:`CustomerAction.act`. Backend failures become friendly
+a slot), then calls :meth:`CustomerAction.act`; every backend call of the run shares
+one time budget (:meth:`BackendClient.run_budget`). Backend failures become friendly
 responses with an offer; raw error text never reaches the customer.
 """
 
@@ -51,21 +52,24 @@ class CustomerAction(Action, ABC):
         # A task that fails ends here: forget its answers (a confirmation above all), so a
         # later attempt asks everything, and confirms, again.
         ended = clear_task_slots() if self.task else []
-        try:
-            session = await self.client.get_session(channel, conversation_id)
-            if session is None:
-                raise NotVerified()
-            return await self.act(dispatcher, tracker, domain, session)
-        except NotVerified:
-            say(dispatcher, tracker, "utter_session_expired")
-            return [SlotSet("verified", False), *ended]
-        except BackendUnavailable:
-            say(dispatcher, tracker, "utter_backend_unavailable")
-            return ended
-        except BackendError as exc:
-            logger.warning("%s: unhandled backend error %s", self.name(), exc.code)
-            say(dispatcher, tracker, "utter_backend_error")
-            return ended
+        # Every backend call of this run (the session, the action's own calls, retries)
+        # shares one time budget (actions.budget).
+        with self.client.run_budget():
+            try:
+                session = await self.client.get_session(channel, conversation_id)
+                if session is None:
+                    raise NotVerified()
+                return await self.act(dispatcher, tracker, domain, session)
+            except NotVerified:
+                say(dispatcher, tracker, "utter_session_expired")
+                return [SlotSet("verified", False), *ended]
+            except BackendUnavailable:
+                say(dispatcher, tracker, "utter_backend_unavailable")
+                return ended
+            except BackendError as exc:
+                logger.warning("%s: unhandled backend error %s", self.name(), exc.code)
+                say(dispatcher, tracker, "utter_backend_error")
+                return ended
 
     @abstractmethod
     async def act(

@@ -11,17 +11,14 @@ each waiting for its timeout. Idempotent calls (GET/DELETE, or a write carrying 
 ``Idempotency-Key``) are retried with backoff (``tenacity``) on a connection failure or a
 502/503/504 answer; a timeout is never retried, nor is a write without a key.
 
-Time: every call spends from a :class:`TimeBudget` (``backend_turn_budget_seconds``).
-Inside :meth:`BackendClient.run_budget` (one action run) all calls share one budget;
-outside it each call has its own. A request's timeouts are cut to what is left, a retry
-is made only when the backoff and another attempt still fit, and a call with no time
-left fails at once without a request. docs/reliability.md has the arithmetic.
+Time: every call spends from a time budget (:mod:`actions.budget`,
+``backend_turn_budget_seconds``). Inside :meth:`BackendClient.run_budget` (one action
+run) all calls share one budget; outside it each call has its own.
 
 The conversation's verified session is remembered per process for a moment
-(:class:`SessionMemo`, ``backend_session_memo_seconds``): the actions of one turn ask
-for it several times. It is forgotten at once when this process sees the identity
-change: a code confirmed (:meth:`BackendClient.forget_session`), a sign-out, a customer
-token refused, a session past its ``expires_at``.
+(:mod:`actions.session_memo`, ``backend_session_memo_seconds``); the client forgets it
+when it sees the identity change (:meth:`BackendClient.forget_session`, a sign-out, a
+refused customer token).
 """
 
 from __future__ import annotations
@@ -29,27 +26,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Optional, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
-)
-from tenacity.stop import stop_base
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from actions.breaker import CircuitBreaker, shared_breaker
+from actions.budget import MIN_ATTEMPT_SECONDS, StopWhenOutOfTime, TimeBudget, current_budget
+from actions.budget import run_budget as _run_budget
 from actions.errors import BackendError, BackendUnavailable, CircuitOpen, NotVerified
 from actions.models import (
     Account,
@@ -71,6 +60,7 @@ from actions.models import (
     Usage,
     Verification,
 )
+from actions.session_memo import SessionMemo, shared_session_memo
 from actions.settings import ActionSettings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -80,117 +70,6 @@ JSON = dict[str, Any]
 ANSWER_CODES_401 = frozenset({"code_incorrect"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
-# No request (and no retry) is started with less time than this left in the budget: a
-# healthy backend answers in milliseconds, but an attempt cut to almost nothing would
-# only turn a slow answer into a timeout.
-MIN_ATTEMPT_SECONDS = 0.25
-SESSION_MEMO_MAX_ENTRIES = 10_000
-
-SessionKey = tuple[str, str]
-
-
-class TimeBudget:
-    """What is left of an action run's time for backend calls (monotonic clock)."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self._clock = clock
-        self.deadline = clock() + seconds
-
-    def remaining(self) -> float:
-        return self.deadline - self._clock()
-
-
-class StopWhenOutOfTime(stop_base):
-    """No retry unless the backoff and one more attempt still fit in the budget."""
-
-    def __init__(self, budget: TimeBudget) -> None:
-        self.budget = budget
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        return self.budget.remaining() < retry_state.upcoming_sleep + MIN_ATTEMPT_SECONDS
-
-
-_run_budget: ContextVar[Optional[TimeBudget]] = ContextVar("backend_run_budget", default=None)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class SessionMemo:
-    """Recently fetched verified sessions (or "not verified"), by (channel, conversation).
-
-    An entry is used for ``ttl_seconds`` at most, and never once its session's
-    ``expires_at`` has passed. ``forget`` drops a conversation's entry when its identity
-    changes; a fetch that started before a ``forget`` is not remembered (it may hold the
-    identity from before the change).
-    """
-
-    def __init__(
-        self,
-        ttl_seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = _utcnow,
-        max_entries: int = SESSION_MEMO_MAX_ENTRIES,
-    ) -> None:
-        self.ttl_seconds = ttl_seconds
-        self._clock = clock
-        self._now = now
-        self._max_entries = max_entries
-        self._entries: OrderedDict[SessionKey, tuple[float, Optional[Session]]] = OrderedDict()
-        self.generation = 0  # bumped by every forget
-
-    def recall(self, key: SessionKey) -> tuple[bool, Optional[Session]]:
-        """``(True, session or None)`` for a fresh entry, ``(False, None)`` otherwise."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return False, None
-        stored_at, session = entry
-        if self._clock() - stored_at >= self.ttl_seconds or self._expired(session):
-            del self._entries[key]
-            return False, None
-        return True, session
-
-    def remember(self, key: SessionKey, session: Optional[Session], generation: int) -> None:
-        if self.ttl_seconds <= 0 or generation != self.generation:
-            return
-        self._entries[key] = (self._clock(), session)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
-
-    def forget(self, key: SessionKey) -> None:
-        self.generation += 1
-        self._entries.pop(key, None)
-
-    def forget_token(self, token: str) -> None:
-        """A customer token was refused (expired, revoked): drop every entry holding it."""
-        self.generation += 1
-        for key in [k for k, (_, s) in self._entries.items() if s and s.token == token]:
-            del self._entries[key]
-
-    def _expired(self, session: Optional[Session]) -> bool:
-        if session is None or session.expires_at is None:
-            return False
-        expires_at = session.expires_at
-        if expires_at.tzinfo is None:
-            expires_at = expires_at.replace(tzinfo=timezone.utc)
-        return expires_at <= self._now()
-
-
-_shared_memos: dict[str, SessionMemo] = {}
-
-
-def shared_session_memo(key: str, ttl_seconds: float) -> SessionMemo:
-    """The process's session memo for one backend URL (every action's client shares it)."""
-    memo = _shared_memos.get(key)
-    if memo is None:
-        memo = SessionMemo(ttl_seconds)
-        _shared_memos[key] = memo
-    return memo
-
-
 def _retryable(exc: BaseException) -> bool:
     """Worth another try: the request never got an answer, or a gateway said "later"."""
     if not isinstance(exc, BackendUnavailable) or isinstance(exc, CircuitOpen):
@@ -271,16 +150,8 @@ class BackendClient:
     @contextmanager
     def run_budget(self) -> Iterator[TimeBudget]:
         """One budget for every backend call of an action run (nested: the outer one)."""
-        current = _run_budget.get()
-        if current is not None:
-            yield current
-            return
-        budget = self.new_budget()
-        token = _run_budget.set(budget)
-        try:
+        with _run_budget(self.new_budget) as budget:
             yield budget
-        finally:
-            _run_budget.reset(token)
 
     # ------------------------------------------------------------------ plumbing
     def _http(self, read_seconds: Optional[float] = None) -> httpx.AsyncClient:
@@ -311,7 +182,7 @@ class BackendClient:
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
 
-        budget = _run_budget.get() or self.new_budget()
+        budget = current_budget() or self.new_budget()
         if budget.remaining() < MIN_ATTEMPT_SECONDS:
             # Not the backend's failure (the breaker is not told): this run's time is up.
             logger.warning("backend call %s %s not made: the run's time budget is spent",

@@ -53,13 +53,14 @@ class ActionStoreRating(Action):
             return []
         task = str(tracker.get_slot("last_task") or "general")
         channel, conversation_id = conversation_of(tracker)
-        try:
-            session = await self.client.get_session(channel, conversation_id)
-            if session is not None:
-                await self.client.store_feedback(session.token, rating, task, channel)
-        except BackendError as exc:
-            # Losing one rating must not spoil the conversation; keep it in the logs.
-            logger.warning("rating %s for %s not stored: %s", rating, task, exc.code)
+        with self.client.run_budget():  # the session and the rating share one budget
+            try:
+                session = await self.client.get_session(channel, conversation_id)
+                if session is not None:
+                    await self.client.store_feedback(session.token, rating, task, channel)
+            except BackendError as exc:
+                # Losing one rating must not spoil the conversation; keep it in the logs.
+                logger.warning("rating %s for %s not stored: %s", rating, task, exc.code)
         say(dispatcher, tracker, "utter_rating_thanks")
         return [SlotSet("awaiting_rating", False), SlotSet("last_task", None)]
 

@@ -90,11 +90,12 @@ class ActionCheckOutage(Action):
         if not postcode:
             say(dispatcher, tracker, "utter_postcode_invalid")
             return clear_task_slots()
-        try:
-            outages = await self.client.outages(str(postcode))
-        except BackendError:
-            say(dispatcher, tracker, "utter_backend_unavailable")
-            return clear_task_slots()
+        with self.client.run_budget():  # retries included, within the run's budget
+            try:
+                outages = await self.client.outages(str(postcode))
+            except BackendError:
+                say(dispatcher, tracker, "utter_backend_unavailable")
+                return clear_task_slots()
         if outages:
             say(
                 dispatcher, tracker, "utter_outage_found",

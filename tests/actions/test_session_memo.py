@@ -15,10 +15,10 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import ActionCheckBill, ValidateCheckBillForm
-from actions.client import SessionMemo
 from actions.errors import BackendUnavailable, NotVerified
 from actions.models import CustomerRef, Session
 from actions.payments import ActionAskPaymentAmount, ActionPayBill, ValidatePayBillForm
+from actions.session_memo import SessionMemo
 from tests.actions.backend_double import CODE, BackendDouble, Clock, client_for
 from tests.actions.factories import load_domain, make_tracker, slot_events
 

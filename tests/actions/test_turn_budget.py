@@ -20,9 +20,11 @@ from pydantic import SecretStr
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.breaker import CircuitBreaker, State
-from actions.client import MIN_ATTEMPT_SECONDS, BackendClient, SessionMemo
+from actions.budget import MIN_ATTEMPT_SECONDS
+from actions.client import BackendClient
 from actions.errors import BackendUnavailable
 from actions.payments import ActionPayBill, ValidatePayBillForm
+from actions.session_memo import SessionMemo
 from actions.settings import ActionSettings
 from tests.actions.backend_double import BackendDouble, Clock, client_for
 from tests.actions.factories import load_domain, make_tracker
