@@ -35,6 +35,8 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "TCN_LOCK_STORE_TYPE": settings.lock_store_type,
         "TCN_LOCK_STORE_URL": settings.lock_store_url,
         "TCN_LOCK_STORE_PORT": str(settings.lock_store_port),
+        # The REST channel's token secret: the value check_rasa_secrets accepted.
+        "TCN_REST_JWT_SECRET": settings.rest_jwt_secret.get_secret_value(),
         # The action server's settings (actions/settings.py).
         "TCN_BACKEND_URL": settings.backend_url,
         "TCN_SERVICE_KEY": settings.service_key.get_secret_value(),

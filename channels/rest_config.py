@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from pydantic import BaseSettings, Field, SecretStr
+from pydantic import BaseSettings, Field, SecretStr, validator
+from pydantic.fields import ModelField
 
 from bot.settings import PLACEHOLDER_PREFIX
 
@@ -46,6 +47,14 @@ class RestSettings(BaseSettings):
         env_prefix = "TCN_"
         env_file = ".env"
         env_file_encoding = "utf-8"
+
+    @validator("rest_jwt_secret", "rest_reply_deadline_seconds", pre=True)
+    def _empty_is_unset(cls, value: Any, field: ModelField) -> Any:
+        """An empty (or blank) value is the default: the launcher exports every variable
+        credentials.yml names, empty when unset, and ``KEY=`` in ``.env`` means unset too."""
+        if isinstance(value, str) and not value.strip():
+            return field.default
+        return value
 
 
 def _text(credentials: Mapping[str, Any], key: str) -> str:

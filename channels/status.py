@@ -15,8 +15,9 @@ from channels.twilio_channel.config import TwilioConfig
 
 SNIPPET = Path(__file__).resolve().parent / "credentials.snippet.yml"
 
-# Every variable the snippet reads; the launcher must export each (empty when unset),
-# because Rasa refuses a credentials.yml that names an unset variable.
+# Every variable credentials.yml reads (the snippet's and the REST channel's); the
+# launcher must export each (empty when unset), because Rasa refuses a credentials.yml
+# that names an unset variable.
 ENV = {
     "twilio_account_sid": "TCN_TWILIO_ACCOUNT_SID",
     "twilio_auth_token": "TCN_TWILIO_AUTH_TOKEN",
@@ -28,6 +29,10 @@ ENV = {
     "telegram_api_base_url": "TCN_TELEGRAM_API_BASE_URL",
     "telegram_webhook_url": "TCN_TELEGRAM_WEBHOOK_URL",
     "channels_state_url": "TCN_CHANNELS_STATE_URL",
+    # The REST channel's entry in credentials.yml (channels/rest_config.py treats an
+    # empty value as unset); not in the snippet, which is for Twilio and Telegram.
+    "rest_jwt_secret": "TCN_REST_JWT_SECRET",
+    "rest_reply_deadline_seconds": "TCN_REST_REPLY_DEADLINE_SECONDS",
 }
 
 

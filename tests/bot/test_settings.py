@@ -147,3 +147,41 @@ def test_the_rest_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPa
     settings = Settings()
     assert settings.rest_authenticated
     assert REAL_REST_SECRET not in repr(settings)
+
+
+def test_rasa_reads_the_rest_secret_the_launcher_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The launcher exports its settings object's secret (what check_rasa_secrets
+    accepted), and credentials.yml hands it to the REST channel, whatever else the
+    environment held."""
+    import re
+
+    import yaml
+
+    from bot.settings import ROOT
+    from channels.rest_config import RestConfig, RestSettings
+
+    def rest_entry(env: dict[str, str]) -> dict[str, str]:
+        """credentials.yml's REST entry with its ${VAR}s filled as Rasa fills them."""
+        entry = yaml.safe_load((ROOT / "credentials.yml").read_text())[
+            "channels.rest_input.AnsweringRestInput"]
+        return {k: re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], v)
+                for k, v in entry.items()}
+
+    monkeypatch.setenv("TCN_REST_JWT_SECRET", "s" * 40)
+    monkeypatch.delenv("TCN_REST_REPLY_DEADLINE_SECONDS", raising=False)
+    settings = Settings(
+        var_dir=tmp_path, demo_mode=False, rest_jwt_secret=SecretStr(REAL_REST_SECRET)
+    )
+    settings.check_rasa_secrets()
+    env = process_env(settings, extra={})
+    assert env["TCN_REST_JWT_SECRET"] == REAL_REST_SECRET
+    config = RestConfig.from_credentials(rest_entry(env), RestSettings(demo_mode=False))
+    assert config.jwt_secret == REAL_REST_SECRET
+    assert config.reply_deadline_seconds == 10  # exported empty: the default
+
+    open_demo = process_env(
+        Settings(var_dir=tmp_path, demo_mode=True, rest_jwt_secret=SecretStr("")), extra={}
+    )
+    assert open_demo["TCN_REST_JWT_SECRET"] == ""

@@ -24,12 +24,13 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
 from channels.common.no_answer import NO_ANSWER_TEXT, SLOW_TEXT
-from channels.rest_config import RestConfig, RestSettings
+from channels.rest_config import DEFAULT_DEADLINE_SECONDS, RestConfig, RestSettings
 from channels.rest_input import REST_SLOW_TEXT, AnsweringRestInput
 from channels.status import ENV
 from tests.channels.rasa_harness import ROOT, rasa_harness
@@ -247,6 +248,30 @@ def test_rest_config_reads_the_environment_and_the_entry_wins() -> None:
         RestConfig.from_credentials({"reply_deadline_seconds": "soon"}, RestSettings())
     with pytest.raises(ValueError, match="TCN_REST_REPLY_DEADLINE_SECONDS"):
         RestConfig.from_credentials({"reply_deadline_seconds": "0"}, RestSettings())
+
+
+def test_empty_variables_are_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """credentials.yml names both variables, so the launcher exports them empty when unset
+    (channels/status.py ENV): empty or blank means the default, not "not a number"."""
+    monkeypatch.setenv("TCN_REST_REPLY_DEADLINE_SECONDS", "")
+    monkeypatch.setenv("TCN_REST_JWT_SECRET", "  ")
+    settings = RestSettings()
+    assert settings.rest_reply_deadline_seconds == DEFAULT_DEADLINE_SECONDS
+    assert settings.rest_jwt_secret.get_secret_value() == ""
+    config = RestConfig.from_credentials(
+        {"jwt_secret": "", "reply_deadline_seconds": ""}, settings
+    )
+    assert (config.authenticated, config.reply_deadline_seconds) == (
+        False, DEFAULT_DEADLINE_SECONDS)
+    # A value is still read, and a bad one still refused.
+    monkeypatch.setenv("TCN_REST_REPLY_DEADLINE_SECONDS", "4")
+    monkeypatch.setenv("TCN_REST_JWT_SECRET", SECRET)
+    settings = RestSettings()
+    assert settings.rest_reply_deadline_seconds == 4
+    assert settings.rest_jwt_secret.get_secret_value() == SECRET
+    monkeypatch.setenv("TCN_REST_REPLY_DEADLINE_SECONDS", "soon")
+    with pytest.raises(ValidationError, match="rest_reply_deadline_seconds"):
+        RestSettings()
 
 
 def test_demo_mode_without_a_secret_stays_open_and_a_demo_secret_is_enforced() -> None:
