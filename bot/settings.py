@@ -16,6 +16,10 @@ from pydantic import AnyHttpUrl, BaseSettings, Field, SecretStr, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_PREFIX = "demo-"
+# The .env file every settings object reads: relative to the working folder, as pydantic
+# resolves it (``make`` runs from the repository root).
+ENV_FILE = ".env"
+ENV_FILE_ENCODING = "utf-8"
 
 
 class Settings(BaseSettings):
@@ -101,8 +105,8 @@ class Settings(BaseSettings):
 
     class Config:
         env_prefix = "TCN_"
-        env_file = ".env"
-        env_file_encoding = "utf-8"
+        env_file = ENV_FILE
+        env_file_encoding = ENV_FILE_ENCODING
 
     @validator("database_url", always=True)
     def _default_database(cls, value: str, values: dict) -> str:
@@ -158,6 +162,24 @@ class Settings(BaseSettings):
             jwt_secret=self.rest_jwt_secret.get_secret_value().strip(),
             demo_mode=self.demo_mode,
         ).check()
+
+
+def env_file_values() -> dict[str, str]:
+    """The variables of the ``.env`` file :class:`Settings` reads, read the way it does.
+
+    For the processes that take their settings from the environment only (Rasa fills
+    credentials.yml's ``${...}`` from it): the launcher exports each such variable from
+    the environment when set there, else from here (:func:`bot.stack.process_env`), the
+    precedence of ``BaseSettings``. Names are upper-cased, as pydantic matches them
+    regardless of case; a bare ``NAME`` line (no ``=``) sets nothing, as for pydantic.
+    """
+    path = Path(ENV_FILE).expanduser()
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values  # pydantic's own reader of env_file
+
+    values = dotenv_values(path, encoding=ENV_FILE_ENCODING)
+    return {name.upper(): value for name, value in values.items() if value is not None}
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.settings import ROOT, Settings
+from bot.settings import ROOT, Settings, env_file_values
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -72,11 +72,12 @@ def process_env(settings: Settings, extra: dict[str, str] | None = None) -> dict
     env.update(settings_env(settings))
     env.update(rasa_env(settings))
     env.update(extra or {})
-    # Rasa refuses to start while a ${VAR} of credentials.yml is unset: a channel
-    # without credentials gets empty values and stays disabled.
-    from channels.status import empty_defaults
+    # Rasa reads credentials.yml's ${VAR}s from its environment only, and refuses to
+    # start while one is unset: each channel variable the environment lacks comes from
+    # .env (the settings objects' precedence), else empty (that channel stays disabled).
+    from channels.status import channel_defaults
 
-    env.update(empty_defaults(env))
+    env.update(channel_defaults(env, env_file_values()))
     return env
 
 

@@ -16,8 +16,9 @@ from channels.twilio_channel.config import TwilioConfig
 SNIPPET = Path(__file__).resolve().parent / "credentials.snippet.yml"
 
 # Every variable credentials.yml reads (the snippet's and the REST channel's); the
-# launcher must export each (empty when unset), because Rasa refuses a credentials.yml
-# that names an unset variable.
+# launcher must export each (from the environment, else .env, else empty), because Rasa
+# reads them from its environment only and refuses a credentials.yml that names an
+# unset variable.
 ENV = {
     "twilio_account_sid": "TCN_TWILIO_ACCOUNT_SID",
     "twilio_auth_token": "TCN_TWILIO_AUTH_TOKEN",
@@ -36,9 +37,16 @@ ENV = {
 }
 
 
+def channel_defaults(env: Mapping[str, str], env_file: Mapping[str, str]) -> dict[str, str]:
+    """The channel variables missing from ``env``, for the launcher: each with its value
+    in ``env_file`` (the ``.env`` file's variables) when there, else empty. A variable
+    set in ``env``, even empty, is left alone: the environment wins, as for settings."""
+    return {name: env_file.get(name, "") for name in ENV.values() if name not in env}
+
+
 def empty_defaults(env: Mapping[str, str]) -> dict[str, str]:
-    """The channel variables missing from ``env``, as empty strings, for the launcher."""
-    return {name: "" for name in ENV.values() if name not in env}
+    """The channel variables missing from ``env``, as empty strings (no ``.env``)."""
+    return channel_defaults(env, {})
 
 
 def _twilio(env: Mapping[str, str], url_key: str) -> TwilioConfig:
