@@ -145,7 +145,17 @@ class NgramSentenceClassifier(IntentClassifier, GraphComponent):
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self.model is None or not messages:
+        if self.model is None:
+            # Untrained (no intent examples): no guess, so the FallbackClassifier falls back.
+            for message in messages:
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
+                    add_to_output=True,
+                )
+                message.set("intent_ranking", [], add_to_output=True)
+            return messages
+        if not messages:
             return messages
         clf = self.model["clf"]
         probabilities = clf.predict_proba(self._matrix(messages))

@@ -101,4 +101,16 @@ def test_without_a_persisted_model_it_does_not_guess(tmp_path: Path) -> None:
     storage = LocalModelStorage(tmp_path)
     loaded = NgramSentenceClassifier.load({}, storage, Resource("never_trained"), _context())
     [message] = loaded.process(_messages(["my bill"]))
-    assert message.get(INTENT) is None
+    assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+    assert message.get("intent_ranking") == []
+
+
+def test_an_untrained_classifier_hands_the_fallback_classifier_a_fallback(tmp_path: Path) -> None:
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+
+    storage = LocalModelStorage(tmp_path)
+    loaded = NgramSentenceClassifier.load({}, storage, Resource("never_trained"), _context())
+    messages = loaded.process(_messages(["my bill"]))
+    fallback = FallbackClassifier(FallbackClassifier.get_default_config())
+    [message] = fallback.process(messages)
+    assert message.get(INTENT)["name"] == "nlu_fallback"
