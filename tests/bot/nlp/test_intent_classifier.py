@@ -114,3 +114,22 @@ def test_an_untrained_classifier_hands_the_fallback_classifier_a_fallback(tmp_pa
     fallback = FallbackClassifier(FallbackClassifier.get_default_config())
     [message] = fallback.process(messages)
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_the_sentence_vectors_reach_the_model(trained) -> None:
+    # With the MiniLM features missing, the last 384 weights would stay exactly zero.
+    classifier, _, _ = trained
+    assert classifier.model is not None
+    weights = classifier.model["clf"].coef_
+    assert abs(weights[:, -384:]).max() > 0.1
+
+
+def test_training_without_the_sentence_features_is_a_configuration_error(tmp_path: Path) -> None:
+    from rasa.shared.exceptions import InvalidConfigException
+
+    messages = [Message(data={TEXT: t, INTENT: "greet"}) for t in ["hi", "hello"]]
+    classifier = NgramSentenceClassifier.create(
+        {}, LocalModelStorage(tmp_path), Resource("c"), _context()
+    )
+    with pytest.raises(InvalidConfigException, match="MiniLMFeaturizer"):
+        classifier.train(TrainingData(training_examples=messages))
