@@ -11,7 +11,14 @@ only the ``session_request`` handler:
   hands out (32 hex characters): a conversation id is a bearer secret, so the client
   may resume its own session but not pick a guessable one;
 - metadata sent by the browser is dropped: message metadata is where the other channels
-  put facts they verified (``phone_verified_by``), and a browser must not claim them.
+  put facts they verified (``phone_verified_by``), and a browser must not claim them;
+- a malformed event is ignored, never raised on (found by fuzzing,
+  ``tests/channels/test_fuzz_rasa_channels.py``): an event sent with no argument or
+  several, a ``message`` that is not a string (Rasa's ``UserMessage`` calls ``.strip()``
+  on it), a ``session_id`` that is not one this server hands out (with persistence it is
+  the conversation id and the room the answers go to: a list or a dict made python-socketio
+  raise, and any other string let a client pick a guessable conversation id that
+  ``session_request`` would have refused).
 """
 
 from __future__ import annotations
@@ -43,6 +50,22 @@ def accepted_session_id(data: Any) -> str:
     return uuid.uuid4().hex
 
 
+def malformed_message(data: Any, *, session_persistence: bool) -> Optional[str]:
+    """Why a ``user_uttered`` payload cannot be handed to Rasa, or ``None`` if it can.
+
+    Rasa reads ``message`` (default ``""``) and, with session persistence, ``session_id``.
+    """
+    if not isinstance(data, dict):
+        return "the payload is not an object"
+    if not isinstance(data.get("message", ""), str):
+        return "the message is not a string"
+    if session_persistence:
+        session_id = data.get("session_id")
+        if not (isinstance(session_id, str) and SESSION_ID_RE.fullmatch(session_id)):
+            return "no session id this server hands out"
+    return None
+
+
 class PersistentSocketIOInput(SocketIOInput):
     """``socketio`` channel whose sessions survive a page reload."""
 
@@ -54,7 +77,9 @@ class PersistentSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
 
-        async def session_request(sid: str, data: Optional[dict[str, Any]]) -> None:
+        # ``data=None, *_extra``: a client may send an event with no argument or several;
+        # python-socketio passes them as they come and a TypeError would end the handler.
+        async def session_request(sid: str, data: Any = None, *_extra: Any) -> None:
             session_id = accepted_session_id(data)
             if self.session_persistence:
                 joined = sio.enter_room(sid, session_id, namespace=self.namespace)
@@ -67,8 +92,10 @@ class PersistentSocketIOInput(SocketIOInput):
 
         rasa_handler = sio.handlers[self.namespace or "/"][self.user_message_evt]
 
-        async def user_message(sid: str, data: Any) -> None:
-            if not isinstance(data, dict):
+        async def user_message(sid: str, data: Any = None, *_extra: Any) -> None:
+            problem = malformed_message(data, session_persistence=self.session_persistence)
+            if problem:
+                logger.debug("socket.io message from %s ignored: %s", sid, problem)
                 return
             if self.metadata_key in data:
                 data = {key: value for key, value in data.items() if key != self.metadata_key}

@@ -79,6 +79,11 @@ def main(argv: list[str] | None = None) -> None:
     app.run(host="127.0.0.1", port=args.port, workers=1, access_log=False, motd=False)
 
 
+def harness_log(credentials: Path) -> Path:
+    """Where :func:`rasa_harness` writes the server's output (tracebacks included)."""
+    return credentials.with_suffix(".log")
+
+
 @contextmanager
 def rasa_harness(
     credentials: Path,
@@ -95,7 +100,7 @@ def rasa_harness(
         command += ["--cors", *cors]
     if record is not None:
         command += ["--record", str(record)]
-    log = credentials.with_suffix(".log")
+    log = harness_log(credentials)
     with log.open("w") as log_handle:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=log_handle, stderr=subprocess.STDOUT, env=env
