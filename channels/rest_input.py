@@ -41,7 +41,6 @@ import asyncio
 import hmac
 import logging
 import sys
-from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
 import jwt
@@ -52,12 +51,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from channels.common.no_answer import answer_always
+from channels.common.no_answer import OnNewMessage, answer_always
 from channels.rest_config import RestConfig
 
 logger = logging.getLogger(__name__)
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 # The REST answer past the deadline: this HTTP answer is the last this caller gets for
 # the message, so it says so, and how to check before repeating a payment or a change.

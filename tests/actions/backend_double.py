@@ -36,6 +36,20 @@ METHODS = {"payment_methods": [
 ]}
 
 
+class CountingOperation:
+    """An operation behind the breaker whose outcome the test sets; counts real runs."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.fail_with: BaseException | None = None
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.fail_with is not None:
+            raise self.fail_with
+        return "answer"
+
+
 class Clock:
     """A monotonic clock the test moves by hand."""
 

@@ -8,45 +8,21 @@ import pytest
 
 from actions.breaker import CircuitBreaker, State, counts_as_failure
 from actions.errors import BackendError, BackendUnavailable, CircuitOpen, NotVerified
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Backend:
-    """An operation whose outcome the test sets; counts how often it really ran."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.fail_with: BaseException | None = None
-
-    async def __call__(self) -> str:
-        self.calls += 1
-        if self.fail_with is not None:
-            raise self.fail_with
-        return "answer"
+from tests.actions.backend_double import Clock, CountingOperation
 
 
 def breaker(clock: Clock, failures: int = 2, cooldown: float = 10.0) -> CircuitBreaker:
     return CircuitBreaker(failure_threshold=failures, cooldown_seconds=cooldown, clock=clock)
 
 
-async def fails(cb: CircuitBreaker, backend: Backend) -> type[BaseException]:
+async def fails(cb: CircuitBreaker, backend: CountingOperation) -> type[BaseException]:
     with pytest.raises(BackendError) as caught:
         await cb.call(backend)
     return type(caught.value)
 
 
 async def test_closed_until_n_consecutive_failures_then_fails_fast_without_calling() -> None:
-    clock, backend = Clock(), Backend()
+    clock, backend = Clock(), CountingOperation()
     cb = breaker(clock, failures=2)
     backend.fail_with = BackendUnavailable("timeout")
     assert await fails(cb, backend) is BackendUnavailable
@@ -60,7 +36,7 @@ async def test_closed_until_n_consecutive_failures_then_fails_fast_without_calli
 
 
 async def test_a_success_resets_the_count_of_consecutive_failures() -> None:
-    clock, backend = Clock(), Backend()
+    clock, backend = Clock(), CountingOperation()
     cb = breaker(clock, failures=2)
     backend.fail_with = BackendUnavailable("unreachable")
     await fails(cb, backend)
@@ -73,7 +49,7 @@ async def test_a_success_resets_the_count_of_consecutive_failures() -> None:
 
 
 async def test_after_the_cooldown_one_probe_goes_out_and_its_success_closes() -> None:
-    clock, backend = Clock(), Backend()
+    clock, backend = Clock(), CountingOperation()
     cb = breaker(clock, failures=1, cooldown=10)
     backend.fail_with = BackendUnavailable("timeout")
     await fails(cb, backend)
@@ -90,7 +66,7 @@ async def test_after_the_cooldown_one_probe_goes_out_and_its_success_closes() ->
 
 
 async def test_a_failed_probe_opens_again_for_a_whole_cooldown() -> None:
-    clock, backend = Clock(), Backend()
+    clock, backend = Clock(), CountingOperation()
     cb = breaker(clock, failures=3, cooldown=10)
     backend.fail_with = BackendUnavailable("timeout")
     for _ in range(3):
@@ -149,13 +125,13 @@ async def test_a_cancelled_probe_lets_the_next_call_probe() -> None:
     probe.cancel()
     with pytest.raises(asyncio.CancelledError):
         await probe
-    backend = Backend()
+    backend = CountingOperation()
     assert await cb.call(backend) == "answer"
     assert cb.state is State.CLOSED
 
 
 async def test_answers_of_a_working_backend_never_open_it() -> None:
-    clock, backend = Clock(), Backend()
+    clock, backend = Clock(), CountingOperation()
     cb = breaker(clock, failures=1)
     for refusal in (
         NotVerified(),

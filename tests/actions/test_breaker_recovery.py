@@ -17,7 +17,7 @@ from actions.billing import ActionCheckBill
 from actions.breaker import CircuitBreaker, State, is_slow_failure
 from actions.errors import BackendError, BackendUnavailable, CircuitOpen
 from actions.settings import ActionSettings
-from tests.actions.backend_double import BackendDouble, Clock, client_for
+from tests.actions.backend_double import BackendDouble, Clock, CountingOperation, client_for
 from tests.actions.factories import load_domain, make_tracker
 
 
@@ -25,23 +25,11 @@ def replies(dispatcher: CollectingDispatcher) -> list[str]:
     return [str(m.get("response") or m.get("utter_action")) for m in dispatcher.messages]
 
 
-class Operation:
-    def __init__(self) -> None:
-        self.calls = 0
-        self.fail_with: BaseException | None = None
-
-    async def __call__(self) -> str:
-        self.calls += 1
-        if self.fail_with is not None:
-            raise self.fail_with
-        return "answer"
-
-
 def breaker(clock: Clock, fast: float = 0.0, slow: float = 2.0) -> CircuitBreaker:
     return CircuitBreaker(1, slow, clock, fast_cooldown_seconds=fast)
 
 
-async def outcome(cb: CircuitBreaker, op: Operation) -> str:
+async def outcome(cb: CircuitBreaker, op: CountingOperation) -> str:
     try:
         return await cb.call(op)
     except CircuitOpen:
@@ -64,7 +52,7 @@ def test_only_a_timeout_is_a_slow_failure(exc: BaseException, slow: bool) -> Non
 
 
 async def test_after_a_refused_connection_the_next_call_probes_at_once() -> None:
-    clock, op = Clock(), Operation()
+    clock, op = Clock(), CountingOperation()
     cb = breaker(clock, fast=0.0)
     op.fail_with = BackendUnavailable("unreachable")
     assert await outcome(cb, op) == "failed"
@@ -76,7 +64,7 @@ async def test_after_a_refused_connection_the_next_call_probes_at_once() -> None
 
 
 async def test_a_short_fast_cooldown_is_kept_then_probed() -> None:
-    clock, op = Clock(), Operation()
+    clock, op = Clock(), CountingOperation()
     cb = breaker(clock, fast=0.5, slow=2.0)
     op.fail_with = BackendUnavailable("status 503", status=503)
     assert await outcome(cb, op) == "failed"
@@ -90,7 +78,7 @@ async def test_a_short_fast_cooldown_is_kept_then_probed() -> None:
 
 
 async def test_after_a_timeout_calls_fail_fast_for_the_whole_cooldown() -> None:
-    clock, op = Clock(), Operation()
+    clock, op = Clock(), CountingOperation()
     cb = breaker(clock, fast=0.0, slow=2.0)
     op.fail_with = BackendUnavailable("timeout")
     assert await outcome(cb, op) == "failed"
@@ -103,7 +91,7 @@ async def test_after_a_timeout_calls_fail_fast_for_the_whole_cooldown() -> None:
 
 
 async def test_the_cooldown_follows_the_latest_failure() -> None:
-    clock, op = Clock(), Operation()
+    clock, op = Clock(), CountingOperation()
     cb = breaker(clock, fast=0.0, slow=2.0)
     op.fail_with = BackendUnavailable("unreachable")
     assert await outcome(cb, op) == "failed"
