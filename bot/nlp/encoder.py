@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.special import erf
@@ -113,29 +114,37 @@ class MiniLMEncoder:
         return x
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> list[Encoded]:
-        out: list[Encoded] = []
-        for start in range(0, len(texts), batch_size):
-            chunk = list(texts[start : start + batch_size])
-            encodings = self.tokenizer.encode_batch(chunk)
-            seq = max(len(e.ids) for e in encodings)
+        """Encodes each text; repeated texts are encoded once, and batches hold texts
+        of similar length (training data repeats each retrieval answer once per
+        example, and padding a short message to a long answer's length wastes work)."""
+        unique = list(dict.fromkeys(texts))
+        encodings = dict(zip(unique, self.tokenizer.encode_batch(unique), strict=True))
+        by_length = sorted(unique, key=lambda t: len(encodings[t].ids))
+        done: dict[str, Encoded] = {}
+        for start in range(0, len(by_length), batch_size):
+            chunk = by_length[start : start + batch_size]
+            seq = max(len(encodings[t].ids) for t in chunk)
             ids = np.zeros((len(chunk), seq), dtype=np.int64)
             mask = np.zeros((len(chunk), seq), dtype=np.int64)
-            for row, enc in enumerate(encodings):
-                ids[row, : len(enc.ids)] = enc.ids
-                mask[row, : len(enc.ids)] = 1
+            for row, text in enumerate(chunk):
+                n = len(encodings[text].ids)
+                ids[row, :n] = encodings[text].ids
+                mask[row, :n] = 1
             hidden = self._forward(ids, mask)
-            for row, enc in enumerate(encodings):
-                n = len(enc.ids)
-                states = hidden[row, :n]
-                pooled = states.mean(axis=0)  # mean over the real tokens, [CLS]/[SEP] included
-                pooled = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
-                keep = [j for j, special in enumerate(enc.special_tokens_mask) if not special]
-                out.append(
-                    Encoded(
-                        pieces=[enc.tokens[j] for j in keep],
-                        offsets=[tuple(enc.offsets[j]) for j in keep],  # type: ignore[misc]
-                        token_vectors=states[keep].astype(np.float32),
-                        sentence_vector=pooled.astype(np.float32),
-                    )
-                )
-        return out
+            for row, text in enumerate(chunk):
+                done[text] = self._result(encodings[text], hidden[row])
+        return [done[t] for t in texts]
+
+    @staticmethod
+    def _result(enc: Any, hidden: np.ndarray) -> Encoded:
+        n = len(enc.ids)
+        states = hidden[:n]
+        pooled = states.mean(axis=0)  # mean over the real tokens, [CLS]/[SEP] included
+        pooled = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        keep = [j for j, special in enumerate(enc.special_tokens_mask) if not special]
+        return Encoded(
+            pieces=[enc.tokens[j] for j in keep],
+            offsets=[(int(enc.offsets[j][0]), int(enc.offsets[j][1])) for j in keep],
+            token_vectors=states[keep].astype(np.float32),
+            sentence_vector=pooled.astype(np.float32),
+        )

@@ -90,3 +90,18 @@ def test_featurizer_adds_one_row_per_token_and_a_sentence_vector() -> None:
 def test_a_missing_model_folder_is_a_clear_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfigException, match="make setup"):
         load_encoder(str(tmp_path / "nowhere"))
+
+
+def test_repeated_texts_and_mixed_lengths_keep_order_and_vectors(encoder: MiniLMEncoder) -> None:
+    texts = [
+        "a long retrieval answer about roaming charges in many countries and what they cost",
+        "hi",
+        "a long retrieval answer about roaming charges in many countries and what they cost",
+        "pay my bill",
+    ]
+    together = encoder.encode(texts, batch_size=2)
+    alone = [encoder.encode([t])[0] for t in texts]
+    assert [e.pieces for e in together] == [e.pieces for e in alone]
+    for a, b in zip(together, alone, strict=True):
+        assert np.allclose(a.sentence_vector, b.sentence_vector, atol=1e-5)
+        assert np.allclose(a.token_vectors, b.token_vectors, atol=1e-4)
