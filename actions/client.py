@@ -70,6 +70,8 @@ JSON = dict[str, Any]
 ANSWER_CODES_401 = frozenset({"code_incorrect"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
+
+
 def _retryable(exc: BaseException) -> bool:
     """Worth another try: the request never got an answer, or a gateway said "later"."""
     if not isinstance(exc, BackendUnavailable) or isinstance(exc, CircuitOpen):

@@ -44,11 +44,6 @@ def channel_defaults(env: Mapping[str, str], env_file: Mapping[str, str]) -> dic
     return {name: env_file.get(name, "") for name in ENV.values() if name not in env}
 
 
-def empty_defaults(env: Mapping[str, str]) -> dict[str, str]:
-    """The channel variables missing from ``env``, as empty strings (no ``.env``)."""
-    return channel_defaults(env, {})
-
-
 def _twilio(env: Mapping[str, str], url_key: str) -> TwilioConfig:
     return TwilioConfig.from_credentials(
         {

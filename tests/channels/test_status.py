@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from channels.status import ENV, SNIPPET, empty_defaults, live_channels
+from channels.status import ENV, SNIPPET, channel_defaults, live_channels
 
 CREDENTIALS = SNIPPET.parents[1] / "credentials.yml"
 
@@ -59,11 +59,11 @@ def test_credentials_yml_reads_only_listed_variables() -> None:
     used = set(re.findall(r"\$\{(TCN_[A-Z_]+)\}", CREDENTIALS.read_text()))
     assert used >= REST_ENV
     assert used <= set(ENV.values())
-    assert used <= set(empty_defaults({}))
+    assert used <= set(channel_defaults({}, {}))
 
 
-def test_empty_defaults_fill_only_what_is_missing() -> None:
-    defaults = empty_defaults({"TCN_TELEGRAM_BOT_TOKEN": "x"})
+def test_without_a_dotenv_defaults_fill_only_what_is_missing_with_empty() -> None:
+    defaults = channel_defaults({"TCN_TELEGRAM_BOT_TOKEN": "x"}, {})
     assert "TCN_TELEGRAM_BOT_TOKEN" not in defaults
     assert set(defaults) == set(ENV.values()) - {"TCN_TELEGRAM_BOT_TOKEN"}
     assert set(defaults.values()) == {""}
