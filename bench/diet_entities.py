@@ -1,0 +1,129 @@
+"""Entity extraction on the own held-out split: DIET's precision, recall and F1.
+
+Trains the committed pipeline's entity part (config.yml up to and including the
+EntitySynonymMapper, without the MiniLM featurizer, the intent classifier, the response
+selectors and the fallback) on Rasa's 80 % split of data/nlu (seed 42, the split
+bench/nlu_report.py scores), then compares DIET's entities with the annotated ones of
+the other 20 %, by (entity, start, end). ``--epochs`` overrides DIET's epochs, so the
+training-time / quality trade-off behind config.yml can be re-measured::
+
+    .venv/bin/python bench/diet_entities.py
+    .venv/bin/python bench/diet_entities.py --epochs 40
+
+Prints one JSON line: training wall and CPU seconds, counts, precision, recall, F1 and
+how many held-out rows got exactly their annotated entities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Components the entity measurement does not need (they only slow its training).
+SKIPPED = ("MiniLMFeaturizer", "NgramSentenceClassifier", "ResponseSelector", "FallbackClassifier")
+Span = tuple[str, int, int]
+
+
+def entity_config(config: dict[str, Any], epochs: int | None) -> dict[str, Any]:
+    """The NLU config reduced to what DIET's entities need; DIET's epochs optionally set."""
+    pipeline = []
+    for component in config["pipeline"]:
+        name = str(component["name"])
+        if any(name.endswith(skipped) for skipped in SKIPPED):
+            continue
+        component = dict(component)
+        if name == "SpacyNLP":
+            component["model"] = str(ROOT / component["model"])
+        if name == "DIETClassifier" and epochs is not None:
+            component["epochs"] = epochs
+        pipeline.append(component)
+    if not any(c["name"] == "DIETClassifier" for c in pipeline):
+        raise SystemExit("config.yml has no DIETClassifier")
+    return {"language": config.get("language", "en"), "pipeline": pipeline}
+
+
+def score(gold: list[set[Span]], predicted: list[set[Span]]) -> dict[str, Any]:
+    tp = sum(len(g & p) for g, p in zip(gold, predicted, strict=True))
+    fp = sum(len(p - g) for g, p in zip(gold, predicted, strict=True))
+    fn = sum(len(g - p) for g, p in zip(gold, predicted, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    exact = sum(g == p for g, p in zip(gold, predicted, strict=True))
+    return {
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_negatives": fn,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "exact_rows": f"{exact}/{len(gold)}",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
+    parser.add_argument("--epochs", type=int, help="DIET's epochs (default: config.yml's)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.nlp.spacy_model import build
+
+    config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
+    reduced = entity_config(config, args.epochs)
+    build(ROOT / "var" / "spacy" / "en_telecomnet")
+    data = load_data(str(args.data))
+    train, test = data.train_test_split(train_frac=0.8, random_seed=args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "nlu.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
+        (work / "config.yml").write_text(yaml.safe_dump(reduced), encoding="utf-8")
+        started, cpu = time.perf_counter(), time.process_time()
+        model = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"))
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if not model:
+            raise SystemExit("training failed")
+        agent = Agent.load(model)
+        rows = [m for m in test.nlu_examples if m.get("text")]
+        gold = [
+            {(str(e["entity"]), int(e["start"]), int(e["end"])) for e in m.get("entities") or []}
+            for m in rows
+        ]
+
+        async def parse() -> list[set[Span]]:
+            out = []
+            for m in rows:
+                parsed = await agent.parse_message(str(m.get("text")))
+                out.append({
+                    (str(e["entity"]), int(e["start"]), int(e["end"]))
+                    for e in parsed.get("entities", [])
+                    if e.get("extractor") == "DIETClassifier"
+                })
+            return out
+
+        predicted = asyncio.run(parse())
+    epochs = next(c.get("epochs") for c in reduced["pipeline"] if c["name"] == "DIETClassifier")
+    report = {"epochs": epochs, "train_wall_s": round(wall), "train_cpu_s": round(cpu)}
+    print(json.dumps({**report, **score(gold, predicted)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
