@@ -311,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where the retrieval intents' responses are read from")
     parser.add_argument("--model", type=Path, help="score this model on the dev set")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--ambiguity", type=float, nargs="+", default=[0.05, 0.1, 0.15],
+    parser.add_argument("--ambiguity", type=float, nargs="+", default=[0.02, 0.05, 0.1],
                         help="ambiguity thresholds used by the offline threshold sweep")
     parser.add_argument("--skip-holdout", action="store_true")
     parser.add_argument("--skip-dev", action="store_true")
