@@ -15,7 +15,6 @@ those of bench/nlu_report.py's Rasa models; the committed figures still come fro
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,13 +26,15 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-TASK = {
-    "check_bill", "explain_bill", "pay_bill", "payment_history", "payment_arrangement",
-    "account_overview", "check_data_usage", "change_plan", "update_contact_details",
-    "report_problem", "check_outage", "request_service", "check_ticket_status",
-    "cancel_ticket", "human_handoff",
-}
-DEV = ROOT.parent / "shared" / "benchmarks" / "nlu" / "dev.jsonl"
+# The dev set, the FallbackClassifier's reading of a ranking and the dev-set scoring
+# rules are bench/nlu_report.py's, so both scripts score the same way.
+from bench.nlu_report import (  # noqa: E402
+    DEFAULT_DEV,
+    Prediction,
+    dev_scores,
+    holdout_scores,
+    load_dev,
+)
 
 
 def _vectorizers(texts: list[str], chars: tuple[int, int], words: bool, use_chars: bool) -> list:
@@ -55,13 +56,15 @@ def _matrix(vecs: list, texts: list[str], emb: np.ndarray, weight: float) -> sp.
 SETTINGS = ((0.0, 0.0), (0.2, 0.02), (0.2, 0.05), (0.3, 0.05), (0.3, 0.1))
 
 
-def _fallback(classes: np.ndarray, p: np.ndarray, threshold: float, ambiguity: float) -> list:
-    """What Rasa's FallbackClassifier makes of each probability row."""
+def _predictions(
+    classes: np.ndarray, p: np.ndarray, rows: list[tuple[str, str]]
+) -> list[Prediction]:
+    """Each probability row as nlu_report.py's prediction (ranking best first)."""
     out = []
-    for row in p:
-        first, second = np.sort(row)[::-1][:2]
-        low = first < threshold or first - second < ambiguity
-        out.append("nlu_fallback" if low else classes[int(row.argmax())])
+    for (text, gold), row in zip(rows, p, strict=True):
+        scored = zip(map(str, classes), map(float, row), strict=True)
+        ranking = sorted(scored, key=lambda r: -r[1])
+        out.append(Prediction(text, gold, ranking[0][0], ranking[0][1], ranking))
     return out
 
 
@@ -81,8 +84,8 @@ def main() -> int:
     train, test = data.train_test_split(train_frac=0.8, random_seed=42)
     texts = [str(m.get("text")) for m in data.intent_examples]
     y = np.array([str(m.get("intent")) for m in data.intent_examples])
-    dev = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
-    dev_texts = [d["text"] for d in dev]
+    dev, _ = load_dev(DEFAULT_DEV)
+    dev_texts = [text for text, _ in dev]
     encoder = load_encoder(str(ROOT / DEFAULT_MODEL))
     emb = np.stack([e.sentence_vector for e in encoder.encode(texts)])
     dev_emb = np.stack([e.sentence_vector for e in encoder.encode(dev_texts)])
@@ -97,20 +100,18 @@ def main() -> int:
         )
         vecs = _vectorizers(list(tt[tr]), chars, words, use_chars)
         clf = make().fit(_matrix(vecs, list(tt[tr]), emb[tr], weight), y[tr])
-        p_held = clf.predict_proba(_matrix(vecs, list(tt[te]), emb[te], weight))
-        held_classes = clf.classes_
+        p = clf.predict_proba(_matrix(vecs, list(tt[te]), emb[te], weight))
+        held = _predictions(clf.classes_, p, list(zip(tt[te], y[te], strict=True)))
         vecs = _vectorizers(texts, chars, words, use_chars)
         clf = make().fit(_matrix(vecs, texts, emb, weight), y)
         p = clf.predict_proba(_matrix(vecs, dev_texts, dev_emb, weight))
+        on_dev = _predictions(clf.classes_, p, dev)
         cells = []
         for threshold, ambiguity in SETTINGS:
-            held = _fallback(held_classes, p_held, threshold, ambiguity)
-            held_out = float(np.mean([a == b for a, b in zip(held, y[te], strict=True)]))
-            pred = _fallback(clf.classes_, p, threshold, ambiguity)
-            rows = list(zip(pred, dev, strict=True))
-            ins = np.mean([a == d["intent"] for a, d in rows if d["intent"] != "out_of_scope"])
-            oos = [a for a, d in rows if d["intent"] == "out_of_scope"]
-            fa = sum(a in TASK for a in oos) / len(oos)
+            labels = [h.with_threshold(threshold, ambiguity) for h in held]
+            held_out = holdout_scores(held, labels)["accuracy"]
+            scores = dev_scores(on_dev, [d.with_threshold(threshold, ambiguity) for d in on_dev])
+            ins, fa = scores["in_scope_accuracy"], scores["false_accept_rate"]
             cells.append(f"{threshold}/{ambiguity}: {held_out:.3f} {ins:.3f} {fa:.3f}")
         print(f"{name:12} (held-out, dev in-scope, false accepts)  {' | '.join(cells)}", flush=True)
 
