@@ -30,6 +30,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.nlu_report import ensure_spacy  # noqa: E402  (builds the project's spaCy pipeline)
+
 # Components the entity measurement does not need (they only slow its training).
 SKIPPED = ("MiniLMFeaturizer", "NgramSentenceClassifier", "ResponseSelector", "FallbackClassifier")
 Span = tuple[str, int, int]
@@ -84,11 +86,9 @@ def main() -> int:
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from bot.nlp.spacy_model import build
-
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
     reduced = entity_config(config, args.epochs)
-    build(ROOT / "var" / "spacy" / "en_telecomnet")
+    ensure_spacy()
     data = load_data(str(args.data))
     train, test = data.train_test_split(train_frac=0.8, random_seed=args.seed)
     with tempfile.TemporaryDirectory() as tmp:

@@ -108,7 +108,7 @@ def _quiet_logging() -> None:
     configure_structlog(logging.WARNING)
 
 
-def _ensure_spacy() -> None:
+def ensure_spacy() -> None:
     sys.path.insert(0, str(ROOT))
     from bot.nlp.spacy_model import build
 
@@ -322,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     _quiet_logging()
-    _ensure_spacy()
+    ensure_spacy()
     report: dict[str, Any] = {"config": str(args.config), "seed": args.seed}
     with tempfile.TemporaryDirectory(prefix="nlu-report-") as tmp:
         work = Path(tmp)
