@@ -28,7 +28,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Optional
+from typing import Any, Optional, TypeGuard
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -42,12 +42,15 @@ logger = logging.getLogger(__name__)
 SESSION_ID_RE = re.compile(r"[0-9a-f]{32}")
 
 
+def is_issued_session_id(value: Any) -> TypeGuard[str]:
+    """Whether ``value`` has the form of the session ids this server hands out."""
+    return isinstance(value, str) and SESSION_ID_RE.fullmatch(value) is not None
+
+
 def accepted_session_id(data: Any) -> str:
     """The client's session id if well-formed, else a new random one."""
     candidate = data.get("session_id") if isinstance(data, dict) else None
-    if isinstance(candidate, str) and SESSION_ID_RE.fullmatch(candidate):
-        return candidate
-    return uuid.uuid4().hex
+    return candidate if is_issued_session_id(candidate) else uuid.uuid4().hex
 
 
 def malformed_message(data: Any, *, session_persistence: bool) -> Optional[str]:
@@ -59,10 +62,8 @@ def malformed_message(data: Any, *, session_persistence: bool) -> Optional[str]:
         return "the payload is not an object"
     if not isinstance(data.get("message", ""), str):
         return "the message is not a string"
-    if session_persistence:
-        session_id = data.get("session_id")
-        if not (isinstance(session_id, str) and SESSION_ID_RE.fullmatch(session_id)):
-            return "no session id this server hands out"
+    if session_persistence and not is_issued_session_id(data.get("session_id")):
+        return "no session id this server hands out"
     return None
 
 
