@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,17 @@ class PollingClient:
         return [str(answer.get("text")) for answer in got]
 
 
+@asynccontextmanager
+async def connected_client(url: str, limit: int) -> AsyncIterator[PollingClient]:
+    """A :class:`PollingClient` connected to ``url``, hung up on leaving."""
+    client = PollingClient(limit)
+    await client.connect(url)
+    try:
+        yield client
+    finally:
+        await client.hang_up()
+
+
 async def _until(queue: asyncio.Queue[Any], last: Callable[[Any], bool]) -> list[Any]:
     """Items of ``queue`` up to the first ``last`` one, within :data:`WAIT` seconds."""
     got: list[Any] = []
@@ -277,9 +289,7 @@ async def _fuzz_then_talk(url: str, limit: int, sends: list[tuple[str, Any]]) ->
     """Send ``sends``, then talk normally: on the same connection, unless one event was
     larger than the server's ``maxPayload`` (the server closes such a connection, as
     engine.io does; the widget never sends that much): then on a new one."""
-    client = PollingClient(limit)
-    await client.connect(url)
-    try:
+    async with connected_client(url, limit) as client:
         for event, payload in sends:
             await client.emit(event, payload)
             if polling_size(event, payload) > limit:
@@ -289,14 +299,8 @@ async def _fuzz_then_talk(url: str, limit: int, sends: list[tuple[str, Any]]) ->
             await client.posted()
             assert not client.dropped.is_set(), "the server closed the connection"
             return await client.talk("hello again")
-    finally:
-        await client.hang_up()
-    fresh = PollingClient(limit)
-    await fresh.connect(url)
-    try:
+    async with connected_client(url, limit) as fresh:
         return await fresh.talk("hello again")
-    finally:
-        await fresh.hang_up()
 
 
 @pytest.fixture(scope="module")

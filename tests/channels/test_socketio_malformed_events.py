@@ -21,7 +21,7 @@ from tests.channels.rasa_harness import harness_log, rasa_harness
 from tests.channels.sanic_server import free_port
 from tests.channels.test_fuzz_rasa_channels import (
     CREDENTIALS,
-    PollingClient,
+    connected_client,
     max_payload,
     polling_size,
 )
@@ -83,15 +83,11 @@ MALFORMED = [
 
 
 async def _malformed_then_talk(url: str, limit: int) -> tuple[list[str], bool]:
-    client = PollingClient(limit)
-    await client.connect(url)
-    try:
+    async with connected_client(url, limit) as client:
         for event, payload in MALFORMED:
             await client.emit(event, payload)
         await client.posted()
         return await client.talk("still here"), client.dropped.is_set()
-    finally:
-        await client.hang_up()
 
 
 def test_malformed_events_raise_nothing_reach_no_conversation_and_keep_the_socket(
@@ -117,23 +113,15 @@ async def _one_event_of(url: str, limit: int, size: int) -> tuple[bool, list[str
     on the same connection if it is open, on a new one if not."""
     filler = "x" * (size - polling_size("message", ""))
     assert polling_size("message", filler) == size
-    client = PollingClient(limit)
-    await client.connect(url)
-    try:
+    async with connected_client(url, limit) as client:
         await client.emit("message", filler)
         await client.posted()
         try:
             await asyncio.wait_for(client.dropped.wait(), 3)
         except asyncio.TimeoutError:
             return False, await client.talk(f"after {size}")
-    finally:
-        await client.hang_up()
-    fresh = PollingClient(limit)
-    await fresh.connect(url)
-    try:
+    async with connected_client(url, limit) as fresh:
         return True, await fresh.talk(f"after {size}")
-    finally:
-        await fresh.hang_up()
 
 
 def test_an_event_of_max_payload_bytes_is_taken_one_byte_more_closes_only_that_connection(
