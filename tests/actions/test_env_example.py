@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from actions.settings import ActionSettings
+from channels.status import ENV as CHANNEL_ENV
 
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
@@ -28,6 +29,10 @@ def documented() -> dict[str, str]:
 def test_every_action_setting_has_a_line() -> None:
     names = {f"TCN_{field.upper()}" for field in ActionSettings.__fields__}
     assert names - documented().keys() == set()
+
+
+def test_every_variable_credentials_yml_reads_has_a_line() -> None:
+    assert set(CHANNEL_ENV.values()) - documented().keys() == set()
 
 
 def test_the_backend_lines_show_the_defaults() -> None:
