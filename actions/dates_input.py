@@ -17,7 +17,16 @@ MONTHS = {
     )
     for name in names
 }
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# What customers type for a weekday: the full name or a texting short form ("thurs", "weds").
+WEEKDAY_FORMS = (
+    ("monday", "mon"),
+    ("tuesday", "tue", "tues"),
+    ("wednesday", "wed", "weds"),
+    ("thursday", "thu", "thur", "thurs"),
+    ("friday", "fri"),
+    ("saturday", "sat"),
+    ("sunday", "sun"),
+)
 
 
 def _future(month: int, day: int, today: date) -> Optional[date]:
@@ -51,8 +60,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
         return today + timedelta(days=count * (7 if "week" in relative.group(2) else 1))
     if "next week" in lowered:
         return today + timedelta(days=7)
-    for index, name in enumerate(WEEKDAYS):
-        if re.search(rf"\b{name}\b", lowered):
+    for index, forms in enumerate(WEEKDAY_FORMS):
+        if re.search(rf"(?<![\w'])({'|'.join(forms)})(?![\w'])", lowered):
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
     named = re.search(r"\b([a-z]{3,9})\.? (\d{1,2})(st|nd|rd|th)?\b", lowered)

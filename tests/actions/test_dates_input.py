@@ -26,6 +26,11 @@ def form(backend: FakeBackend) -> ValidatePaymentArrangementForm:
         ("December 20", [], "out_of_scope", "2026-12-20"),
         ("on the 20th please", [entity("date", "20th")], "inform", "2026-12-20"),
         ("end of the month", [entity("date", "end of the month")], "inform", "2026-11-30"),
+        # Weekdays, full or in texting short forms; 2026-11-25 is a Wednesday.
+        ("friday", [entity("date", "friday")], "inform", "2026-11-27"),
+        ("thurs pls", [], "inform", "2026-11-26"),
+        ("weds works", [], "inform", "2026-12-02"),
+        ("how about sat", [], "inform", "2026-11-28"),
     ],
 )
 async def test_extension_date_answer(
@@ -54,3 +59,16 @@ async def test_unreadable_date_is_asked_again_without_a_backend_call() -> None:
     assert slot_events(events)["arrangement_detail"] is None
     assert responses(dispatcher) == ["utter_date_invalid"]
     assert backend.called("arrangement_eligibility") == []
+
+
+@pytest.mark.parametrize("text", ["sometime this month", "c'mon, whenever"])
+async def test_weekday_short_forms_match_whole_words_only(text: str) -> None:
+    """"mon" must not be found inside "month" or "c'mon": such an answer is asked again."""
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run(
+        form(backend), text=text, intent="inform",
+        requested_slot="arrangement_detail", active_loop=FORM,
+        slots={"arrangement_kind": "extension"},
+    )
+    assert slot_events(events)["arrangement_detail"] is None
+    assert responses(dispatcher) == ["utter_date_invalid"]
