@@ -30,7 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.nlu_report import ensure_spacy  # noqa: E402  (builds the project's spaCy pipeline)
+from bench.nlu_report import ensure_spacy, quiet_logging  # noqa: E402
 
 # Components the entity measurement does not need (they only slow its training).
 SKIPPED = ("MiniLMFeaturizer", "NgramSentenceClassifier", "ResponseSelector", "FallbackClassifier")
@@ -88,6 +88,7 @@ def main() -> int:
 
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
     reduced = entity_config(config, args.epochs)
+    quiet_logging()  # the one JSON line is the output; Rasa logs each parse at debug
     ensure_spacy()
     data = load_data(str(args.data))
     train, test = data.train_test_split(train_frac=0.8, random_seed=args.seed)

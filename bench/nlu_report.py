@@ -99,7 +99,7 @@ def by_source(
             for key in sorted(totals)}
 
 
-def _quiet_logging() -> None:
+def quiet_logging() -> None:
     """Rasa logs every parsed message at debug level; keep the report readable."""
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the full report here")
     args = parser.parse_args(argv)
 
-    _quiet_logging()
+    quiet_logging()
     ensure_spacy()
     report: dict[str, Any] = {"config": str(args.config), "seed": args.seed}
     with tempfile.TemporaryDirectory(prefix="nlu-report-") as tmp:
