@@ -27,6 +27,11 @@ WEEKDAY_FORMS = (
     ("saturday", "sat"),
     ("sunday", "sun"),
 )
+# One pattern per weekday, Monday first. No letter or apostrophe before the form ("c'mon"
+# is not Monday), a word boundary after it ("month" is not, "monday's" still is).
+WEEKDAY_PATTERNS = tuple(
+    re.compile(rf"(?<![\w'])({'|'.join(forms)})\b") for forms in WEEKDAY_FORMS
+)
 
 
 def _future(month: int, day: int, today: date) -> Optional[date]:
@@ -60,8 +65,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
         return today + timedelta(days=count * (7 if "week" in relative.group(2) else 1))
     if "next week" in lowered:
         return today + timedelta(days=7)
-    for index, forms in enumerate(WEEKDAY_FORMS):
-        if re.search(rf"(?<![\w'])({'|'.join(forms)})(?![\w'])", lowered):
+    for index, pattern in enumerate(WEEKDAY_PATTERNS):
+        if pattern.search(lowered):
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
     named = re.search(r"\b([a-z]{3,9})\.? (\d{1,2})(st|nd|rd|th)?\b", lowered)

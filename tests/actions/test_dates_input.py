@@ -31,6 +31,7 @@ def form(backend: FakeBackend) -> ValidatePaymentArrangementForm:
         ("thurs pls", [], "inform", "2026-11-26"),
         ("weds works", [], "inform", "2026-12-02"),
         ("how about sat", [], "inform", "2026-11-28"),
+        ("monday's fine", [], "inform", "2026-11-30"),
     ],
 )
 async def test_extension_date_answer(
