@@ -10,12 +10,21 @@ those of bench/nlu_report.py's Rasa models; the committed figures still come fro
 
     .venv/bin/python bench/nlu_linear_grid.py                      # the variants
     .venv/bin/python bench/nlu_linear_grid.py --data /tmp/other/nlu  # a data variant, C = 20
+    .venv/bin/python bench/nlu_linear_grid.py --misses               # + dev misses as counts
+    .venv/bin/python bench/nlu_linear_grid.py --vectors texts.json vectors.npy --vectors-mode add
+
+--misses prints the kept variant's in-scope dev misses as counts per (source label, gold,
+predicted), never their text. --vectors scores another sentence encoder without writing
+its forward pass: a JSON list of texts (every training example and dev row) and an
+aligned .npy of unit vectors from it, added to the MiniLM vector or replacing it (how
+session 6 measured all-mpnet-base-v2: docs/nlu.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,6 +61,42 @@ def _matrix(vecs: list, texts: list[str], emb: np.ndarray, weight: float) -> sp.
     return sp.hstack([v.transform(texts) for v in vecs] + [sp.csr_matrix(emb * weight)]).tocsr()
 
 
+KEPT = "C20 (kept)"
+KEPT_SETTING = (0.2, 0.02)  # config.yml's FallbackClassifier
+
+
+def _with_vectors(
+    files: list[Path], mode: str, texts: list[str], dev_texts: list[str],
+    emb: np.ndarray, dev_emb: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Another encoder's vectors for the same texts, added to MiniLM's or replacing them."""
+    import json
+
+    names = json.loads(files[0].read_text(encoding="utf-8"))
+    vectors = np.load(files[1])
+    if len(names) != len(vectors):
+        raise SystemExit(f"{files[0]} has {len(names)} texts but {files[1]} {len(vectors)} rows")
+    of = dict(zip(names, vectors, strict=True))
+    missing = [t for t in texts + dev_texts if t not in of]
+    if missing:
+        raise SystemExit(f"{len(missing)} texts have no vector in {files[1]}")
+    ext, dev_ext = np.stack([of[t] for t in texts]), np.stack([of[t] for t in dev_texts])
+    if mode == "replace":
+        return ext, dev_ext
+    return np.hstack([emb, ext]), np.hstack([dev_emb, dev_ext])
+
+
+def _miss_counts(
+    preds: list[Prediction], labels: list[str], sources: list[str]
+) -> Counter[tuple[str, str, str]]:
+    """In-scope dev misses counted per (gold, predicted, source label): no text."""
+    return Counter(
+        (p.gold, label, source)
+        for p, label, source in zip(preds, labels, sources, strict=True)
+        if p.gold != "out_of_scope" and label != p.gold
+    )
+
+
 # FallbackClassifier (threshold, ambiguity) settings scored for each variant.
 SETTINGS = ((0.0, 0.0), (0.2, 0.02), (0.2, 0.05), (0.3, 0.05), (0.3, 0.1))
 
@@ -71,6 +116,9 @@ def _predictions(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
+    parser.add_argument("--misses", action="store_true", help="dev misses as counts")
+    parser.add_argument("--vectors", nargs=2, type=Path, metavar=("TEXTS_JSON", "VECTORS_NPY"))
+    parser.add_argument("--vectors-mode", choices=("add", "replace"), default="add")
     args = parser.parse_args()
 
     from rasa.shared.nlu.training_data.loading import load_data
@@ -84,11 +132,14 @@ def main() -> int:
     train, test = data.train_test_split(train_frac=0.8, random_seed=42)
     texts = [str(m.get("text")) for m in data.intent_examples]
     y = np.array([str(m.get("intent")) for m in data.intent_examples])
-    dev, _ = load_dev(DEFAULT_DEV)
+    dev, sources = load_dev(DEFAULT_DEV)
     dev_texts = [text for text, _ in dev]
     encoder = load_encoder(str(ROOT / DEFAULT_MODEL))
     emb = np.stack([e.sentence_vector for e in encoder.encode(texts)])
     dev_emb = np.stack([e.sentence_vector for e in encoder.encode(dev_texts)])
+    if args.vectors:
+        mode = args.vectors_mode
+        emb, dev_emb = _with_vectors(args.vectors, mode, texts, dev_texts, emb, dev_emb)
     row_of = {t: i for i, t in enumerate(texts)}  # Rasa refuses duplicate examples
     tr = np.array([row_of[str(m.get("text"))] for m in train.intent_examples])
     te = np.array([row_of[str(m.get("text"))] for m in test.intent_examples])
@@ -114,12 +165,16 @@ def main() -> int:
             ins, fa = scores["in_scope_accuracy"], scores["false_accept_rate"]
             cells.append(f"{threshold}/{ambiguity}: {held_out:.3f} {ins:.3f} {fa:.3f}")
         print(f"{name:12} (held-out, dev in-scope, false accepts)  {' | '.join(cells)}", flush=True)
+        if args.misses and name == KEPT:
+            kept = [d.with_threshold(*KEPT_SETTING) for d in on_dev]
+            for (gold, got, source), n in _miss_counts(on_dev, kept, sources).most_common():
+                print(f"  {n:3} {source}: {gold} -> {got}")
 
     def lr(c: float) -> Callable[[], Any]:
         return lambda: LogisticRegression(C=c, max_iter=5000)
 
-    run("C20 (kept)", lr(20))
-    if args.data != ROOT / "data" / "nlu":
+    run(KEPT, lr(20))
+    if args.data != ROOT / "data" / "nlu" or args.vectors:
         return 0
     run("w2 C50", lr(50), weight=2.0)
     run("char 1-5", lr(20), chars=(1, 5))
