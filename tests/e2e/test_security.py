@@ -73,10 +73,44 @@ def log_text(stack: RunningStack, *, without_demo_sms: bool = False) -> dict[str
     return logs
 
 
+def needle_pattern(needle: str) -> str:
+    """``needle`` as a regex that a longer run of digits does not match.
+
+    A secret that starts or ends with a digit counts only where no other digit
+    touches it: a one-time code such as 967419 also occurs inside an NLU confidence
+    stored with the conversation (0.0009674192557235144), which is no leak; the code
+    typed or stored on its own (text, entity value, slot) still is.
+    """
+    before = r"(?<![0-9])" if needle[:1].isdigit() else ""
+    after = r"(?![0-9])" if needle[-1:].isdigit() else ""
+    return before + re.escape(needle) + after
+
+
 def holders(needle: str, files: list[Path], logs: dict[str, str]) -> list[str]:
-    found = [path.name for path in files if needle.encode() in path.read_bytes()]
-    found += [name for name, text in logs.items() if needle in text]
+    pattern = needle_pattern(needle)
+    binary = re.compile(pattern.encode())
+    found = [path.name for path in files if binary.search(path.read_bytes())]
+    found += [name for name, text in logs.items() if re.search(pattern, text)]
     return found
+
+
+@pytest.mark.parametrize(
+    ("haystack", "leaked"),
+    [
+        ('"text": "967419"', True),
+        ('"value": "code 967419."', True),
+        ("to +12025550102: your code is 967419", True),
+        ('"confidence": 0.0009674192557235144', False),
+        ("timestamp 1764179674190.5", False),
+    ],
+)
+def test_a_code_counts_as_leaked_only_where_no_digit_touches_it(
+    haystack: str, leaked: bool, tmp_path: Path
+) -> None:
+    stored = tmp_path / "store.db"
+    stored.write_bytes(haystack.encode())
+    assert bool(holders("967419", [stored], {})) is leaked
+    assert bool(holders("967419", [], {"x.log": haystack})) is leaked
 
 
 def payments_count(stack: RunningStack) -> int:
