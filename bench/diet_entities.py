@@ -1,7 +1,7 @@
 """Entity extraction on the own held-out split: DIET's precision, recall and F1.
 
 Trains the committed pipeline's entity part (config.yml up to and including the
-EntitySynonymMapper, without the MiniLM featurizer, the intent classifier, the response
+EntitySynonymMapper, without the MiniLM and e5 featurizers, the intent classifier, the response
 selectors and the fallback) on Rasa's 80 % split of data/nlu (seed 42, the split
 bench/nlu_report.py scores), then compares DIET's entities with the annotated ones of
 the other 20 %, by (entity, start, end). ``--epochs`` overrides DIET's epochs, so the
@@ -33,7 +33,13 @@ sys.path.insert(0, str(ROOT))
 from bench.nlu_report import ensure_spacy, quiet_logging  # noqa: E402
 
 # Components the entity measurement does not need (they only slow its training).
-SKIPPED = ("MiniLMFeaturizer", "NgramSentenceClassifier", "ResponseSelector", "FallbackClassifier")
+SKIPPED = (
+    "MiniLMFeaturizer",
+    "E5Featurizer",
+    "NgramSentenceClassifier",
+    "ResponseSelector",
+    "FallbackClassifier",
+)
 Span = tuple[str, int, int]
 
 

@@ -1,7 +1,8 @@
 """Offline grid for the intent classifier (seconds per variant, no Rasa training).
 
 Ranks variants of the committed classifier (bot/nlp/intent_classifier.py): logistic
-regression over tf-idf char and word n-grams plus the MiniLM sentence vector. For each
+regression over tf-idf char and word n-grams plus the MiniLM and e5 sentence vectors
+side by side (config.yml's ``sentence_features: [minilm, e5]``). For each
 variant it prints the own held-out accuracy (Rasa's own 80/20 split with seed 42, the
 split bench/nlu_report.py scores) and, for a model fitted on all of the data, the dev
 set's in-scope accuracy / false-accept rate, at several FallbackClassifier settings
@@ -126,6 +127,8 @@ def main() -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
+    from bot.nlp.e5_encoder import DEFAULT_PACKAGE as E5_PACKAGE
+    from bot.nlp.e5_encoder import load_e5
     from bot.nlp.minilm_featurizer import DEFAULT_MODEL, load_encoder
 
     data = load_data(str(args.data))
@@ -135,17 +138,22 @@ def main() -> int:
     dev, sources = load_dev(DEFAULT_DEV)
     dev_texts = [text for text, _ in dev]
     encoder = load_encoder(str(ROOT / DEFAULT_MODEL))
-    emb = np.stack([e.sentence_vector for e in encoder.encode(texts)])
-    dev_emb = np.stack([e.sentence_vector for e in encoder.encode(dev_texts)])
+    minilm = np.stack([e.sentence_vector for e in encoder.encode(texts)])
+    dev_minilm = np.stack([e.sentence_vector for e in encoder.encode(dev_texts)])
+    e5 = load_e5(str(ROOT / E5_PACKAGE))
+    emb = np.hstack([minilm, e5.encode(texts)])
+    dev_emb = np.hstack([dev_minilm, e5.encode(dev_texts)])
     if args.vectors:
         mode = args.vectors_mode
         emb, dev_emb = _with_vectors(args.vectors, mode, texts, dev_texts, emb, dev_emb)
+    all_emb, all_dev_emb = emb, dev_emb
     row_of = {t: i for i, t in enumerate(texts)}  # Rasa refuses duplicate examples
     tr = np.array([row_of[str(m.get("text"))] for m in train.intent_examples])
     te = np.array([row_of[str(m.get("text"))] for m in test.intent_examples])
     tt = np.array(texts, dtype=object)
 
     def run(name: str, make: Callable[[], Any], weight: float = 1.0, **kw: Any) -> None:
+        emb, dev_emb = kw.get("vectors", (all_emb, all_dev_emb))
         chars, words, use_chars = kw.get("chars", (2, 5)), kw.get("words", True), kw.get(
             "use_chars", True
         )
@@ -176,6 +184,7 @@ def main() -> int:
     run(KEPT, lr(20))
     if args.data != ROOT / "data" / "nlu" or args.vectors:
         return 0
+    run("MiniLM only", lr(20), vectors=(minilm, dev_minilm))  # sessions 3-6's classifier
     run("w2 C50", lr(50), weight=2.0)
     run("char 1-5", lr(20), chars=(1, 5))
     run("char 3-6", lr(20), chars=(3, 6))

@@ -16,8 +16,8 @@ from bot.stack import VENV_BIN, process_env
 
 MODEL_NAME = "telecomnet"
 SPACY_MODEL_DIR = ROOT / "var" / "spacy" / "en_telecomnet"
-# bot/nlp holds the pipeline's own components (importer, spaCy builder, MiniLM
-# featurizer, intent classifier): a change there changes what training produces.
+# bot/nlp holds the pipeline's own components (importer, spaCy builder, MiniLM and e5
+# featurizers, intent classifier): a change there changes what training produces.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlp")
 
 

@@ -133,3 +133,52 @@ def test_training_without_the_sentence_features_is_a_configuration_error(tmp_pat
     )
     with pytest.raises(InvalidConfigException, match="MiniLMFeaturizer"):
         classifier.train(TrainingData(training_examples=messages))
+
+
+def _with_e5(messages: list[Message]) -> list[Message]:
+    from bot.nlp.e5_encoder import DEFAULT_PACKAGE
+    from bot.nlp.e5_featurizer import E5Featurizer
+
+    config = {**E5Featurizer.get_default_config(), "package": str(ROOT / DEFAULT_PACKAGE)}
+    return E5Featurizer(config, "e5").process(messages)
+
+
+def test_two_sentence_origins_sit_side_by_side_and_both_reach_the_model(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("two_origins")
+    config = {"sentence_features": ["minilm", "e5"]}
+    examples = []
+    for intent, texts in EXAMPLES.items():
+        for message in _with_e5(_messages(texts)):
+            message.set(INTENT, intent)
+            examples.append(message)
+    classifier = NgramSentenceClassifier.create(config, storage, resource, _context())
+    classifier.train(TrainingData(training_examples=examples))
+    assert classifier.model is not None
+    assert classifier.model["sentence_dims"] == [384, 384]
+    weights = classifier.model["clf"].coef_
+    assert abs(weights[:, -768:-384]).max() > 0.1  # MiniLM's block
+    assert abs(weights[:, -384:]).max() > 0.1  # e5's block
+    loaded = NgramSentenceClassifier.load(config, storage, resource, _context())
+    for text in ["how much do i have to pay this month", "the internet stopped working"]:
+        [fresh] = loaded.process(_with_e5(_messages([text])))
+        [trained_on] = classifier.process(_with_e5(_messages([text])))
+        assert fresh.get(INTENT)["name"] == trained_on.get(INTENT)["name"]
+        assert fresh.get(INTENT)["confidence"] == pytest.approx(
+            trained_on.get(INTENT)["confidence"]
+        )
+    # An empty message has no features from either featurizer: zeros, not an error.
+    [empty] = loaded.process(_with_e5(_messages([""])))
+    assert empty.get(INTENT)["name"] in EXAMPLES
+
+
+def test_a_missing_second_origin_is_a_configuration_error_naming_it(tmp_path: Path) -> None:
+    from rasa.shared.exceptions import InvalidConfigException
+
+    examples = _messages(["hi", "hello"])  # MiniLM features only
+    for message in examples:
+        message.set(INTENT, "greet")
+    config = {"sentence_features": ["minilm", "e5"]}
+    storage = LocalModelStorage(tmp_path)
+    classifier = NgramSentenceClassifier.create(config, storage, Resource("c"), _context())
+    with pytest.raises(InvalidConfigException, match="'e5'"):
+        classifier.train(TrainingData(training_examples=examples))
