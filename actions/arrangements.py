@@ -104,7 +104,10 @@ class ValidatePaymentArrangementForm(TaskForm):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "arrangement_detail":
             return {}
-        text = entity_value(tracker, "date") or latest_text(tracker)
+        # The date entity when it reads as a date, else the whole message: an entity
+        # can hold part of a date ("dec" of "dec 20th").
+        found = entity_value(tracker, "date")
+        text = found if found and parse_date(found, self.today()) else latest_text(tracker)
         readable = parse_date(text, self.today()) or instalments_from_text(text)
         if readable is None and not_an_answer(tracker):
             return {}

@@ -13,6 +13,7 @@ those of bench/nlu_report.py's Rasa models; the committed figures still come fro
     .venv/bin/python bench/nlu_linear_grid.py --data /tmp/other/nlu  # a data variant, C = 20
     .venv/bin/python bench/nlu_linear_grid.py --misses               # + dev misses as counts
     .venv/bin/python bench/nlu_linear_grid.py --vectors texts.json vectors.npy --vectors-mode add
+    .venv/bin/python bench/nlu_linear_grid.py --tol 1e-3              # kept vs a tolerance
 
 --misses prints the kept variant's in-scope dev misses as counts per (source label, gold,
 predicted), never their text. --vectors scores another sentence encoder without writing
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +122,7 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="dev misses as counts")
     parser.add_argument("--vectors", nargs=2, type=Path, metavar=("TEXTS_JSON", "VECTORS_NPY"))
     parser.add_argument("--vectors-mode", choices=("add", "replace"), default="add")
+    parser.add_argument("--tol", type=float, help="also the kept variant at this tolerance")
     args = parser.parse_args()
 
     from rasa.shared.nlu.training_data.loading import load_data
@@ -162,7 +165,9 @@ def main() -> int:
         p = clf.predict_proba(_matrix(vecs, list(tt[te]), emb[te], weight))
         held = _predictions(clf.classes_, p, list(zip(tt[te], y[te], strict=True)))
         vecs = _vectorizers(texts, chars, words, use_chars)
+        started = time.process_time()
         clf = make().fit(_matrix(vecs, texts, emb, weight), y)
+        fit_cpu = time.process_time() - started
         p = clf.predict_proba(_matrix(vecs, dev_texts, dev_emb, weight))
         on_dev = _predictions(clf.classes_, p, dev)
         cells = []
@@ -172,16 +177,20 @@ def main() -> int:
             scores = dev_scores(on_dev, [d.with_threshold(threshold, ambiguity) for d in on_dev])
             ins, fa = scores["in_scope_accuracy"], scores["false_accept_rate"]
             cells.append(f"{threshold}/{ambiguity}: {held_out:.3f} {ins:.3f} {fa:.3f}")
-        print(f"{name:12} (held-out, dev in-scope, false accepts)  {' | '.join(cells)}", flush=True)
+        print(f"{name:12} (held-out, dev in-scope, false accepts)  {' | '.join(cells)}"
+              f"  [fit on all data: {fit_cpu:.0f} s CPU]", flush=True)
         if args.misses and name == KEPT:
             kept = [d.with_threshold(*KEPT_SETTING) for d in on_dev]
             for (gold, got, source), n in _miss_counts(on_dev, kept, sources).most_common():
                 print(f"  {n:3} {source}: {gold} -> {got}")
 
-    def lr(c: float) -> Callable[[], Any]:
-        return lambda: LogisticRegression(C=c, max_iter=5000)
+    def lr(c: float, tol: float = 1e-4) -> Callable[[], Any]:
+        return lambda: LogisticRegression(C=c, max_iter=5000, tol=tol)
 
     run(KEPT, lr(20))
+    if args.tol is not None:
+        run(f"tol {args.tol:g}", lr(20, args.tol))
+        return 0
     if args.data != ROOT / "data" / "nlu" or args.vectors:
         return 0
     run("MiniLM only", lr(20), vectors=(minilm, dev_minilm))  # sessions 3-6's classifier

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.e5_encoder import DEFAULT_PACKAGE, load_e5
+from bot.nlp.e5_encoder import DEFAULT_PACKAGE, E5Encoder, load_e5
+from bot.nlp.encoder_featurizer import EncoderFeaturizer
 
 ALIAS = "e5"
 BATCH = 256
@@ -31,12 +27,8 @@ BATCH = 256
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )
-class E5Featurizer(DenseFeaturizer, GraphComponent):
+class E5Featurizer(EncoderFeaturizer):
     """Sentence features from multilingual-e5-small."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -46,23 +38,10 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):
             "package": DEFAULT_PACKAGE,
         }
 
-    def __init__(self, config: dict[str, Any], name: str) -> None:
-        super().__init__(name, config)
-        self.encoder = load_e5(str(self._config["package"]))
+    encoder: E5Encoder
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(config, execution_context.node_name)
-
-    @classmethod
-    def validate_config(cls, config: dict[str, Any]) -> None:
-        pass
+    def open_encoder(self, config: dict[str, Any]) -> E5Encoder:
+        return load_e5(str(config["package"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         todo = [m for m in messages if m.get(TEXT)]
@@ -74,7 +53,3 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):
                     Features(vector[None, :], FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
                 )
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data

@@ -17,22 +17,19 @@ from pathlib import Path
 from typing import Any, Optional
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     DENSE_FEATURIZABLE_ATTRIBUTES,
     FEATURIZER_CLASS_ALIAS,
     TOKENS_NAMES,
 )
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.encoder import Encoded, MiniLMEncoder
+from bot.nlp.encoder_featurizer import EncoderFeaturizer
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +71,8 @@ def token_vectors(tokens: list[Token], encoded: Encoded, dim: int) -> np.ndarray
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )
-class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
+class MiniLMFeaturizer(EncoderFeaturizer):
     """Dense features from the MiniLM sentence encoder."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -89,31 +82,23 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             "model": DEFAULT_MODEL,
         }
 
-    def __init__(self, config: dict[str, Any], name: str) -> None:
-        super().__init__(name, config)
-        self.encoder = load_encoder(str(self._config["model"]))
+    encoder: MiniLMEncoder
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(config, execution_context.node_name)
-
-    @classmethod
-    def validate_config(cls, config: dict[str, Any]) -> None:
-        pass
+    def open_encoder(self, config: dict[str, Any]) -> MiniLMEncoder:
+        return load_encoder(str(config["model"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for attribute in DENSE_FEATURIZABLE_ATTRIBUTES:
             todo = [m for m in messages if self._tokens(m, attribute)]
             if not todo:
                 continue
-            encoded = self.encoder.encode([str(m.get(attribute)) for m in todo])
-            for message, enc in zip(todo, encoded, strict=True):
+            texts = [str(m.get(attribute)) for m in todo]
+            # Each text once: in training, every example of a retrieval intent carries
+            # its answer's text (687 answers, 26 different ones, as long as all examples).
+            unique = list(dict.fromkeys(texts))
+            of = dict(zip(unique, self.encoder.encode(unique), strict=True))
+            for message, text in zip(todo, texts, strict=True):
+                enc = of[text]
                 tokens = self._tokens(message, attribute) or []
                 self.add_features_to_message(
                     sequence=token_vectors(tokens, enc, self.encoder.dim),
@@ -122,10 +107,6 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
                     message=message,
                 )
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
 
     @staticmethod
     def _tokens(message: Message, attribute: str) -> Optional[list[Token]]:

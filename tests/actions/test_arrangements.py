@@ -59,6 +59,26 @@ async def test_extension_date_is_checked_for_eligibility() -> None:
     assert slot_events(events)["arrangement_detail"] == "2026-12-09"
 
 
+async def test_a_date_entity_holding_part_of_the_date_gives_way_to_the_message() -> None:
+    # An extractor may tag only "dec" of "dec 20th"; the whole message is the answer.
+    backend = FakeBackend(verified=True)
+    part = {"entity": "date", "value": "dec", "start": 0, "end": 3}
+    events, _ = await run(form(backend), text="dec 20th", intent="inform", entities=[part],
+                          requested_slot="arrangement_detail", active_loop=FORM,
+                          slots={"arrangement_kind": "extension"})
+    assert slot_events(events)["arrangement_detail"] == "2026-12-20"
+
+
+async def test_a_date_entity_that_reads_as_a_date_is_taken() -> None:
+    backend = FakeBackend(verified=True)
+    whole = {"entity": "date", "value": "dec 20th", "start": 12, "end": 20}
+    events, _ = await run(form(backend), text="can you wait dec 20th, 3 weeks max",
+                          intent="inform", entities=[whole],
+                          requested_slot="arrangement_detail", active_loop=FORM,
+                          slots={"arrangement_kind": "extension"})
+    assert slot_events(events)["arrangement_detail"] == "2026-12-20"
+
+
 async def test_refused_eligibility_is_explained_and_nothing_kept() -> None:
     backend = FakeBackend(verified=True)
     refusal = Eligibility(eligible=False, rule="overdue_at_most_30_days")
