@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_report import ensure_spacy, quiet_logging  # noqa: E402
+from bench.pipeline_parts import reduced_pipeline  # noqa: E402
 
 # Components the entity measurement does not need (they only slow its training).
 SKIPPED = (
@@ -39,26 +40,9 @@ SKIPPED = (
     "NgramSentenceClassifier",
     "ResponseSelector",
     "FallbackClassifier",
+    "CardNumberGuard",
 )
 Span = tuple[str, int, int]
-
-
-def entity_config(config: dict[str, Any], epochs: int | None) -> dict[str, Any]:
-    """The NLU config reduced to what DIET's entities need; DIET's epochs optionally set."""
-    pipeline = []
-    for component in config["pipeline"]:
-        name = str(component["name"])
-        if any(name.endswith(skipped) for skipped in SKIPPED):
-            continue
-        component = dict(component)
-        if name == "SpacyNLP":
-            component["model"] = str(ROOT / component["model"])
-        if name == "DIETClassifier" and epochs is not None:
-            component["epochs"] = epochs
-        pipeline.append(component)
-    if not any(c["name"] == "DIETClassifier" for c in pipeline):
-        raise SystemExit("config.yml has no DIETClassifier")
-    return {"language": config.get("language", "en"), "pipeline": pipeline}
 
 
 def score(gold: list[set[Span]], predicted: list[set[Span]]) -> dict[str, Any]:
@@ -93,7 +77,7 @@ def main() -> int:
     from rasa.shared.nlu.training_data.loading import load_data
 
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
-    reduced = entity_config(config, args.epochs)
+    reduced = reduced_pipeline(config, SKIPPED, "DIETClassifier", args.epochs)
     quiet_logging()  # the one JSON line is the output; Rasa logs each parse at debug
     ensure_spacy()
     data = load_data(str(args.data))

@@ -13,7 +13,7 @@ those of bench/nlu_report.py's Rasa models; the committed figures still come fro
     .venv/bin/python bench/nlu_linear_grid.py --data /tmp/other/nlu  # a data variant, C = 20
     .venv/bin/python bench/nlu_linear_grid.py --misses               # + dev misses as counts
     .venv/bin/python bench/nlu_linear_grid.py --vectors texts.json vectors.npy --vectors-mode add
-    .venv/bin/python bench/nlu_linear_grid.py --tol 1e-3              # kept vs a tolerance
+    .venv/bin/python bench/nlu_linear_grid.py --tol 1e-3 --max-iter 300  # kept vs a cheaper fit
 
 --misses prints the kept variant's in-scope dev misses as counts per (source label, gold,
 predicted), never their text. --vectors scores another sentence encoder without writing
@@ -123,6 +123,7 @@ def main() -> int:
     parser.add_argument("--vectors", nargs=2, type=Path, metavar=("TEXTS_JSON", "VECTORS_NPY"))
     parser.add_argument("--vectors-mode", choices=("add", "replace"), default="add")
     parser.add_argument("--tol", type=float, help="also the kept variant at this tolerance")
+    parser.add_argument("--max-iter", type=int, help="also the kept variant with this cap")
     args = parser.parse_args()
 
     from rasa.shared.nlu.training_data.loading import load_data
@@ -184,12 +185,13 @@ def main() -> int:
             for (gold, got, source), n in _miss_counts(on_dev, kept, sources).most_common():
                 print(f"  {n:3} {source}: {gold} -> {got}")
 
-    def lr(c: float, tol: float = 1e-4) -> Callable[[], Any]:
-        return lambda: LogisticRegression(C=c, max_iter=5000, tol=tol)
+    def lr(c: float, tol: float = 1e-4, max_iter: int = 5000) -> Callable[[], Any]:
+        return lambda: LogisticRegression(C=c, max_iter=max_iter, tol=tol)
 
     run(KEPT, lr(20))
-    if args.tol is not None:
-        run(f"tol {args.tol:g}", lr(20, args.tol))
+    if args.tol is not None or args.max_iter is not None:
+        tol, cap = args.tol or 1e-4, args.max_iter or 5000
+        run(f"tol {tol:g} it {cap}", lr(20, tol, cap))
         return 0
     if args.data != ROOT / "data" / "nlu" or args.vectors:
         return 0

@@ -92,13 +92,8 @@ class MiniLMFeaturizer(EncoderFeaturizer):
             todo = [m for m in messages if self._tokens(m, attribute)]
             if not todo:
                 continue
-            texts = [str(m.get(attribute)) for m in todo]
-            # Each text once: in training, every example of a retrieval intent carries
-            # its answer's text (687 answers, 26 different ones, as long as all examples).
-            unique = list(dict.fromkeys(texts))
-            of = dict(zip(unique, self.encoder.encode(unique), strict=True))
-            for message, text in zip(todo, texts, strict=True):
-                enc = of[text]
+            encoded = self.encoder.encode([str(m.get(attribute)) for m in todo])
+            for message, enc in zip(todo, encoded, strict=True):
                 tokens = self._tokens(message, attribute) or []
                 self.add_features_to_message(
                     sequence=token_vectors(tokens, enc, self.encoder.dim),

@@ -19,6 +19,7 @@ import pytest
 
 from tests.e2e.stack import RunningStack
 from tests.e2e.test_thin_slice import latest_code, texts
+from tests.leaks import needle_pattern
 
 pytestmark = pytest.mark.stack
 
@@ -71,19 +72,6 @@ def log_text(stack: RunningStack, *, without_demo_sms: bool = False) -> dict[str
             text = "\n".join(line for line in text.splitlines() if "[demo SMS]" not in line)
         logs[path.name] = text
     return logs
-
-
-def needle_pattern(needle: str) -> str:
-    """``needle`` as a regex that a longer run of digits does not match.
-
-    A secret that starts or ends with a digit counts only where no other digit
-    touches it: a one-time code such as 967419 also occurs inside an NLU confidence
-    stored with the conversation (0.0009674192557235144), which is no leak; the code
-    typed or stored on its own (text, entity value, slot) still is.
-    """
-    before = r"(?<![0-9])" if needle[:1].isdigit() else ""
-    after = r"(?![0-9])" if needle[-1:].isdigit() else ""
-    return before + re.escape(needle) + after
 
 
 def holders(needle: str, files: list[Path], logs: dict[str, str]) -> list[str]:

@@ -10,7 +10,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp.encoder import Encoded, MiniLMEncoder
+from bot.nlp.encoder import MiniLMEncoder
 from bot.nlp.minilm_featurizer import DEFAULT_MODEL, MiniLMFeaturizer, load_encoder
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -105,25 +105,3 @@ def test_repeated_texts_and_mixed_lengths_keep_order_and_vectors(encoder: MiniLM
     for a, b in zip(together, alone, strict=True):
         assert np.allclose(a.sentence_vector, b.sentence_vector, atol=1e-5)
         assert np.allclose(a.token_vectors, b.token_vectors, atol=1e-4)
-
-
-def test_featurizer_encodes_each_distinct_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    featurizer = MiniLMFeaturizer(
-        {**MiniLMFeaturizer.get_default_config(), "model": str(MODEL)}, "minilm"
-    )
-    seen: list[list[str]] = []
-    encode = featurizer.encoder.encode
-
-    def counting(texts: list[str]) -> list[Encoded]:
-        seen.append(list(texts))
-        return encode(texts)
-
-    monkeypatch.setattr(featurizer.encoder, "encode", counting)
-    answer = "You can pay by card, direct debit or bank transfer"
-    messages = [_message(answer, answer.split()) for _ in range(3)]
-    messages.append(_message("pay my bill", ["pay", "my", "bill"]))
-    featurizer.process(messages)
-    assert seen == [[answer, "pay my bill"]]
-    vectors = [m.get_dense_features(TEXT, [])[1].features for m in messages[:3]]
-    assert all(np.array_equal(vectors[0], v) for v in vectors)
-    assert messages[3].get_dense_features(TEXT, [])[1] is not None
