@@ -107,8 +107,9 @@ class ValidatePaymentArrangementForm(TaskForm):
         # The date entity when it reads as a date, else the whole message: an entity
         # can hold part of a date ("dec" of "dec 20th").
         found = entity_value(tracker, "date")
-        text = found if found and parse_date(found, self.today()) else latest_text(tracker)
-        readable = parse_date(text, self.today()) or instalments_from_text(text)
+        from_entity = parse_date(found, self.today()) if found else None
+        text = found if found and from_entity else latest_text(tracker)
+        readable = from_entity or parse_date(text, self.today()) or instalments_from_text(text)
         if readable is None and not_an_answer(tracker):
             return {}
         return {"arrangement_detail": text}

@@ -16,12 +16,9 @@ how many held-out rows got exactly their annotated entities.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_report import ensure_spacy, quiet_logging  # noqa: E402
-from bench.pipeline_parts import reduced_pipeline  # noqa: E402
+from bench.pipeline_parts import bench_args, reduced_pipeline, trained_part  # noqa: E402
 
 # Components the entity measurement does not need (they only slow its training).
 SKIPPED = (
@@ -65,15 +62,8 @@ def score(gold: list[set[Span]], predicted: list[set[Span]]) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
-    parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
-    parser.add_argument("--epochs", type=int, help="DIET's epochs (default: config.yml's)")
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args()
+    args = bench_args(__doc__.splitlines()[0], "DIET's epochs (default: config.yml's)")
 
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.loading import load_data
 
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
@@ -82,21 +72,12 @@ def main() -> int:
     ensure_spacy()
     data = load_data(str(args.data))
     train, test = data.train_test_split(train_frac=0.8, random_seed=args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        (work / "nlu.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
-        (work / "config.yml").write_text(yaml.safe_dump(reduced), encoding="utf-8")
-        started, cpu = time.perf_counter(), time.process_time()
-        model = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"))
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        if not model:
-            raise SystemExit("training failed")
-        agent = Agent.load(model)
-        rows = [m for m in test.nlu_examples if m.get("text")]
-        gold = [
-            {(str(e["entity"]), int(e["start"]), int(e["end"])) for e in m.get("entities") or []}
-            for m in rows
-        ]
+    rows = [m for m in test.nlu_examples if m.get("text")]
+    gold = [
+        {(str(e["entity"]), int(e["start"]), int(e["end"])) for e in m.get("entities") or []}
+        for m in rows
+    ]
+    with trained_part(reduced, train) as (agent, wall, cpu):
 
         async def parse() -> list[set[Span]]:
             out = []
@@ -109,7 +90,7 @@ def main() -> int:
                 })
             return out
 
-        predicted = asyncio.run(parse())
+    predicted = asyncio.run(parse())
     epochs = next(c.get("epochs") for c in reduced["pipeline"] if c["name"] == "DIETClassifier")
     report = {"epochs": epochs, "train_wall_s": round(wall), "train_cpu_s": round(cpu)}
     print(json.dumps({**report, **score(gold, predicted)}))

@@ -17,12 +17,9 @@ held-out rows and how many got their own answer.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_report import ensure_spacy, quiet_logging  # noqa: E402
-from bench.pipeline_parts import reduced_pipeline  # noqa: E402
+from bench.pipeline_parts import bench_args, reduced_pipeline, trained_part  # noqa: E402
 
 # Components the answer choice does not read (they only slow its training).
 SKIPPED = (
@@ -47,15 +44,8 @@ SKIPPED = (
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml")
-    parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu")
-    parser.add_argument("--epochs", type=int, help="the selectors' epochs (default: config.yml's)")
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args()
+    args = bench_args(__doc__.splitlines()[0], "the selectors' epochs (default: config.yml's)")
 
-    from rasa.core.agent import Agent
-    from rasa.model_training import train_nlu
     from rasa.shared.importers.importer import TrainingDataImporter
 
     config = yaml.safe_load(args.config.read_text(encoding="utf-8"))
@@ -71,23 +61,7 @@ def main() -> int:
     data = importer.get_nlu_data()
     train, test = data.train_test_split(train_frac=0.8, random_seed=args.seed)
     rows = [m for m in test.nlu_examples if m.get("text") and m.get("intent") in retrieval]
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        (work / "nlu.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
-        (work / "config.yml").write_text(yaml.safe_dump(reduced), encoding="utf-8")
-        (work / "domain.yml").write_text(
-            yaml.safe_dump({"version": "3.1", "responses": dict(train.responses)}),
-            encoding="utf-8",
-        )
-        started, cpu = time.perf_counter(), time.process_time()
-        model = train_nlu(
-            str(work / "config.yml"), str(work / "nlu.yml"), str(work / "models"),
-            domain=str(work / "domain.yml"),
-        )
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        if not model:
-            raise SystemExit("training failed")
-        agent = Agent.load(model)
+    with trained_part(reduced, train, dict(train.responses)) as (agent, wall, cpu):
 
         async def picked() -> list[str]:
             out = []
