@@ -90,7 +90,7 @@ def main() -> int:
                 })
             return out
 
-    predicted = asyncio.run(parse())
+        predicted = asyncio.run(parse())
     epochs = next(c.get("epochs") for c in reduced["pipeline"] if c["name"] == "DIETClassifier")
     report = {"epochs": epochs, "train_wall_s": round(wall), "train_cpu_s": round(cpu)}
     print(json.dumps({**report, **score(gold, predicted)}))
