@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
@@ -32,6 +33,7 @@ from channels.common.no_answer import REPLY_DEADLINE_SECONDS, answer_always
 from channels.common.state import ChannelState, channel_state
 from channels.telegram_channel.config import TelegramConfig
 from channels.telegram_channel.output import CallbackPayloads, TelegramOutput
+from channels.telegram_channel.shape import usable_update
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +119,12 @@ class TelegramInput(InputChannel):
     # --- updates ------------------------------------------------------------------
     async def handle_update(self, data: dict[str, Any], on_new_message: OnNewMessage) -> None:
         """Handle one update (from the webhook or from polling); never raises."""
+        if not usable_update(data):
+            # Answered 200 by the webhook all the same: a 5xx would make Telegram
+            # redeliver it, and there is no chat to tell.
+            logger.warning("telegram: ignored an update whose ids or text are not typed as "
+                           "Telegram's")
+            return
         try:
             bot = await self.ready_bot()
             update = Update.de_json(data, bot)
@@ -237,4 +245,5 @@ class TelegramInput(InputChannel):
                 continue
             for update in updates:
                 offset = update.update_id + 1
-                await self.handle_update(update.to_dict(), on_new_message)
+                # As JSON, like a webhook's body: the shape check reads JSON types.
+                await self.handle_update(json.loads(update.to_json()), on_new_message)

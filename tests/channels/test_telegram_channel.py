@@ -313,3 +313,59 @@ async def test_commands_map_to_intents_and_typed_payloads_become_text(
 ) -> None:
     await telegram.post(text_update(typed))
     assert telegram.bot.texts == [received]
+
+
+def _raw_message(**changes: Any) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "chat": {"id": CHAT.id, "type": "private"},
+        "from": {"id": USER.id, "is_bot": False, "first_name": "Ada"},
+        "text": "hello",
+    }
+    message.update(changes)
+    return message
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 901, "message": _raw_message(chat={"id": "", "type": "private"})},
+        {"update_id": 902, "message": _raw_message(chat={"id": "777001", "type": "private"})},
+        {"update_id": 903, "message": _raw_message(chat={"id": 1.5, "type": "private"})},
+        {"update_id": 904, "message": _raw_message(chat={"id": True, "type": "private"})},
+        {"update_id": 905, "message": _raw_message(chat={"id": 2**70, "type": "private"})},
+        {"update_id": 906, "message": _raw_message(chat={"type": "private"})},
+        {"update_id": 907, "message": _raw_message(text=12345)},
+        {"update_id": 908, "message": _raw_message(**{"from": {"id": "555"}})},
+        {"update_id": "909", "message": _raw_message()},
+        {"update_id": None, "message": _raw_message()},
+        {"update_id": 910, "edited_message": _raw_message(chat={"id": "", "type": "private"})},
+        {
+            "update_id": 911,
+            "callback_query": {
+                "id": "q1",
+                "from": {"id": USER.id, "is_bot": False, "first_name": "Ada"},
+                "message": _raw_message(chat={"id": "", "type": "private"}),
+                "data": "x",
+            },
+        },
+    ],
+    ids=lambda update: str(update.get("update_id")),
+)
+async def test_an_update_without_telegram_typed_ids_gets_no_answer_and_no_conversation(
+    telegram: TelegramHarness, update: dict[str, Any]
+) -> None:
+    """A chat id must be an integer: an update whose chat is "" once made the channel
+    answer into chat "" (found by the webhook fuzzing). Nothing reaches the assistant
+    and nothing is sent, whichever id is mistyped."""
+    assert (await telegram.post(update)).status_code == 200
+    assert telegram.bot.received == []
+    assert telegram.api.called("sendMessage") == []
+    assert telegram.api.called("answerCallbackQuery") == []
+
+
+async def test_a_well_typed_raw_update_is_still_answered(telegram: TelegramHarness) -> None:
+    assert (await telegram.post({"update_id": 912, "message": _raw_message()})).status_code == 200
+    assert telegram.bot.texts == ["hello"]
+    assert telegram.sent() == ["echo: hello"]
