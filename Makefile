@@ -13,11 +13,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup run test lint pytest validate story-test train lock clean web-assets system-deps
+.PHONY: help setup run test lint pytest validate story-test train lock clean web-assets system-deps fuzz
 
 help:
 	@echo "make run   - set up what is missing, then start the assistant on localhost"
 	@echo "make test  - set up what is missing, then lint, pytest, rasa data validate, rasa test"
+	@echo "make fuzz  - the property and fuzz tests with fresh random examples (FUZZ_SCALE=10"
+	@echo "             times make test's count, FUZZ_SEED=N to replay a run)"
 
 # The virtual environment, rebuilt only when the lock file changes.
 $(STAMP): requirements.lock requirements-encoder.txt scripts/find-python.sh
@@ -60,11 +62,22 @@ system-deps:
 
 pytest: setup system-deps
 	@echo "==> pytest"
-	@$(VENV)/bin/pytest
+	@TCN_TEST_HYPOTHESIS_PROFILE=deterministic $(VENV)/bin/pytest
 
 story-test: setup
 	@echo "==> rasa test (end-to-end test stories)"
 	@$(PY) -m bot story-test
+
+# Random exploration, on purpose: make test's property tests draw fixed examples
+# (tests/fuzzing.py). The seed is printed first; Hypothesis's example database in
+# .hypothesis/ replays what a run found on the next run, and a failure prints its
+# @reproduce_failure line.
+FUZZ_SCALE ?= 10
+fuzz: setup
+	@seed=$${FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "==> fuzz: seed $$seed, $(FUZZ_SCALE)x the examples (replay: make fuzz FUZZ_SEED=$$seed)"; \
+	TCN_TEST_HYPOTHESIS_PROFILE=fuzz TCN_TEST_FUZZ_SCALE=$(FUZZ_SCALE) \
+		$(VENV)/bin/pytest -m hypothesis --hypothesis-seed=$$seed --timeout=3600
 
 test: setup lint validate pytest story-test
 	@echo "==> make test: all checks passed"

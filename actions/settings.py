@@ -6,6 +6,7 @@ stops the action server at start-up (:mod:`actions.startup`).
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import BaseSettings, Field, SecretStr
@@ -51,7 +52,8 @@ class ActionSettings(BaseSettings):
 
     class Config:
         env_prefix = "TCN_"
-        env_file = ".env"
+        # As bot/settings.py's ENV_FILE (this process does not import the backend's).
+        env_file = os.environ.get("TCN_ENV_FILE") or ".env"
         env_file_encoding = "utf-8"
         extra = "ignore"
 

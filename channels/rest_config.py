@@ -25,7 +25,7 @@ from typing import Any, Optional
 from pydantic import BaseSettings, Field, SecretStr, validator
 from pydantic.fields import ModelField
 
-from bot.settings import PLACEHOLDER_PREFIX
+from bot.settings import ENV_FILE, PLACEHOLDER_PREFIX
 
 SECRET_ENV = "TCN_REST_JWT_SECRET"  # noqa: S105 (the variable's name)
 DEADLINE_ENV = "TCN_REST_REPLY_DEADLINE_SECONDS"
@@ -45,7 +45,7 @@ class RestSettings(BaseSettings):
 
     class Config:
         env_prefix = "TCN_"
-        env_file = ".env"
+        env_file = ENV_FILE
         env_file_encoding = "utf-8"
 
     @validator("rest_jwt_secret", "rest_reply_deadline_seconds", pre=True)

@@ -8,12 +8,17 @@ installed PostgreSQL binaries (initdb + pg_ctl) instead of skipping.
 
 from __future__ import annotations
 
+# Before any settings class is imported: the suite runs on the embedded defaults, never
+# on a developer's environment or .env (the e2e processes inherit this environment).
+from tests.isolation import clean_environment
+
+clean_environment()
+
 import glob
 import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +31,10 @@ from sqlalchemy.engine import make_url
 
 from bot.db.base import metadata
 from bot.db.migrate import upgrade
+from tests.fuzzing import register_profiles
+from tests.ports import free_port
+
+register_profiles()
 
 
 class TestDatabaseSettings(BaseSettings):
@@ -48,12 +57,6 @@ def _server_answers(url: str) -> bool:
         engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class ThrowawayPostgres:
     """A private PostgreSQL cluster in a temporary folder, run as the postgres OS user."""
 
@@ -65,7 +68,7 @@ class ThrowawayPostgres:
             )
         self.bin = Path(found[-1]).parent
         self.dir = Path(tempfile.mkdtemp(prefix="tcn_pg_"))
-        self.port = _free_port()
+        self.port = free_port()
         self.user = "postgres"
 
     def _run(self, *args: str) -> None:

@@ -144,11 +144,11 @@ def _insert_outages(conn: Connection, now: datetime) -> None:
 def _finish(conn: Connection) -> None:
     """Move PostgreSQL's id sequences past the explicit ids; refresh planner statistics."""
     if conn.dialect.name == "postgresql":
-        _reset_sequences(conn)
+        reset_sequences(conn)
     conn.execute(text("ANALYZE"))
 
 
-def _reset_sequences(conn: Connection) -> None:
+def reset_sequences(conn: Connection) -> None:
     for table in TABLES:
         conn.execute(
             text(

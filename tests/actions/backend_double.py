@@ -22,7 +22,7 @@ URL = "http://backend.double"
 CODE = "123456"
 SESSION = {
     "token": "tok-1",
-    "expires_at": "2030-01-01T00:00:00Z",
+    "expires_at": "2100-01-01T00:00:00Z",
     "customer": {"account_number": "AC10000001", "first_name": "Ada"},
 }
 BILL = {

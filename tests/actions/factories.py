@@ -107,7 +107,7 @@ def buttons(dispatcher: CollectingDispatcher, index: int = 0) -> list[tuple[str,
 def session(first_name: str = "Ada", token: str = "tok-1") -> Session:
     return Session(
         token=token,
-        expires_at=datetime(2030, 1, 1, tzinfo=timezone.utc),
+        expires_at=datetime(2100, 1, 1, tzinfo=timezone.utc),
         customer=CustomerRef(account_number="AC10000001", first_name=first_name),
     )
 

@@ -100,7 +100,7 @@ async def test_session_is_parsed() -> None:
             200,
             json={
                 "token": "t",
-                "expires_at": "2030-01-01T00:00:00Z",
+                "expires_at": "2100-01-01T00:00:00Z",
                 "customer": {"account_number": "AC10000001", "first_name": "Ada"},
             },
         )

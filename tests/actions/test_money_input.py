@@ -15,6 +15,7 @@ from actions.payments import ValidatePayBillForm
 from bot.redaction import mask_card_numbers
 from sensitive.cards import contains_card_number
 from tests.actions.factories import FakeBackend, responses, run, slot_events
+from tests.fuzzing import examples
 
 FORM = "pay_bill_form"
 
@@ -44,7 +45,7 @@ async def test_a_card_number_as_an_amount_or_a_method_gets_the_warning_and_is_no
     assert mask_card_numbers(text) != text, "the store masks what the form warned about"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from("0123456789 -abAC$.,/"), max_size=60))
 def test_the_payment_form_warns_exactly_when_the_store_masks(text: str) -> None:
     assert looks_like_card_number(text) == contains_card_number(text)

@@ -175,7 +175,7 @@ def test_a_fetch_that_started_before_a_forget_is_not_remembered() -> None:
 
 def test_conversations_and_channels_are_kept_apart_and_the_memo_is_bounded() -> None:
     memo = SessionMemo(2.0, Clock(), max_entries=2)
-    far = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    far = datetime(2100, 1, 1, tzinfo=timezone.utc)
     memo.remember(("rest", "a"), a_session(far), memo.generation)
     memo.remember(("telegram", "a"), None, memo.generation)
     assert memo.recall(("rest", "a"))[1] is not None

@@ -8,7 +8,6 @@ settings classes.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -17,15 +16,13 @@ import pytest
 from actions.settings import ActionSettings
 from bot.settings import ROOT, Settings
 from channels.rest_config import RestSettings
+from tests.isolation import read_dotenv_in
 
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder whose .env the settings read, with no TCN_ variables set."""
-    for name in [n for n in os.environ if n.startswith("TCN_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return read_dotenv_in(tmp_path, monkeypatch)
 
 
 def test_a_setting_comes_from_the_dotenv_file(workdir: Path) -> None:

@@ -17,6 +17,7 @@ from bot.redaction import (
     redact_events,
     redact_text,
 )
+from tests.fuzzing import examples
 
 # ---------------------------------------------------------------- factories
 
@@ -99,7 +100,7 @@ separators = st.sampled_from([", ", " and ", "; ", " then ", ". "])
 # ---------------------------------------------------------------- card numbers
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(written_card_numbers(), prose, prose)
 def test_a_luhn_valid_card_number_in_any_spacing_is_always_masked(
     card: tuple[str, str], before: str, after: str
@@ -112,7 +113,7 @@ def test_a_luhn_valid_card_number_in_any_spacing_is_always_masked(
     assert written not in redacted
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.lists(ordinary, min_size=1, max_size=4), separators)
 def test_amounts_dates_account_numbers_ticket_refs_and_phones_are_left_alone(
     items: list[str], separator: str

@@ -21,6 +21,7 @@ from bot.settings import ROOT, Settings
 from bot.stack import process_env
 from channels.rest_config import RestConfig, RestSettings
 from channels.status import ENV, live_channels
+from tests.isolation import read_dotenv_in
 
 REST = "channels.rest_input.AnsweringRestInput"
 SMS = "channels.twilio_channel.TwilioSMSInput"
@@ -32,11 +33,8 @@ REAL_REST_SECRET = "dotenv-rest-secret-" + "x" * 24
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working folder whose .env the launcher reads, with no TCN_ variables set."""
-    for name in [n for n in os.environ if n.upper().startswith("TCN_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    """A working folder whose .env the settings read, with no TCN_ variables set."""
+    return read_dotenv_in(tmp_path, monkeypatch)
 
 
 def _credentials(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:

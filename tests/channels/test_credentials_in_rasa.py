@@ -34,11 +34,11 @@ def disabled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_channels_without_credentials_are_mounted_but_refuse(disabled: str) -> None:
     for name in ("twilio_sms", "twilio_whatsapp", "telegram"):
-        health = httpx.get(f"{disabled}/webhooks/{name}/")
+        health = httpx.get(f"{disabled}/webhooks/{name}/", timeout=30)
         assert health.json() == {"status": "disabled"}, name
-        refused = httpx.post(f"{disabled}/webhooks/{name}/webhook", data={"Body": "hi"})
+        refused = httpx.post(f"{disabled}/webhooks/{name}/webhook", data={"Body": "hi"}, timeout=30)
         assert refused.status_code == 503, name
-    socket = httpx.get(f"{disabled}/socket.io/?EIO=4&transport=polling")
+    socket = httpx.get(f"{disabled}/socket.io/?EIO=4&transport=polling", timeout=30)
     assert socket.status_code == 200
 
 
@@ -60,6 +60,7 @@ def test_enabled_sms_channel_answers_through_rasa(tmp_path: Path) -> None:
             f"{url}/webhooks/twilio_sms/webhook",
             data=params,
             headers={"X-Twilio-Signature": signature},
+            timeout=30,
         )
         assert reply.status_code == 200
         assert "1. Check my bill" in reply.text and "/check_bill" not in reply.text
@@ -67,9 +68,10 @@ def test_enabled_sms_channel_answers_through_rasa(tmp_path: Path) -> None:
             f"{url}/webhooks/twilio_sms/webhook",
             data=params,
             headers={"X-Twilio-Signature": signature},
+            timeout=30,
         )
         assert again.status_code == 200 and "<Message>" not in again.text
-        forged = httpx.post(f"{url}/webhooks/twilio_sms/webhook", data=params)
+        forged = httpx.post(f"{url}/webhooks/twilio_sms/webhook", data=params, timeout=30)
         assert forged.status_code == 403
     handled = [json.loads(line) for line in record.read_text().splitlines()]
     assert [(h["text"], h["input_channel"]) for h in handled] == [("buttons", "twilio_sms")]

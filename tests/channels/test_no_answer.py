@@ -121,7 +121,8 @@ async def test_past_the_deadline_and_then_no_answer_the_apology_follows() -> Non
     message, output = user_message()
     rasa = Stalled(answers=False)
     handling = asyncio.ensure_future(handle_or_apologise(rasa, message, deadline=0.05))
-    await asyncio.sleep(0.1)
+    while not output.messages:  # the deadline passed: the note went out
+        await asyncio.sleep(0.01)
     rasa.go_on.set()
     assert await handling is True
     assert texts(output) == [SLOW_TEXT, NO_ANSWER_TEXT]
@@ -186,6 +187,8 @@ def test_rasa_loads_the_rest_channel_from_the_project_credentials(tmp_path: Path
     credentials = tmp_path / "credentials.yml"
     shutil.copyfile(ROOT / "credentials.yml", credentials)
     with rasa_harness(credentials, free_port(), env=_env()) as url:
-        reply = httpx.post(f"{url}/webhooks/rest/webhook", json={"sender": "c", "message": "hi"})
+        reply = httpx.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": "c", "message": "hi"}, timeout=30
+        )
     assert reply.status_code == 200
     assert reply.json() == [{"recipient_id": "c", "text": "echo: hi"}]

@@ -18,7 +18,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -329,10 +329,18 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         yield url, record, credentials.with_suffix(".log")
 
 
-def _log_after(log: Path, marker: str, seconds: float = 3.0) -> str:
-    """The harness log once ``marker``'s turn has been logged (written by another process)."""
-    time.sleep(seconds)
-    return log.read_text(errors="replace")
+def _log_once(log: Path, logged: Callable[[str], bool], timeout: float = 30.0) -> str:
+    """The harness log (written by another process) once ``logged`` holds for it, or as
+    it is after ``timeout`` seconds; polled, so a slow machine waits longer, not fails."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = log.read_text(errors="replace")
+        if logged(text) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.1)
+
+
+FAILURE_LINE = "HandlingFailed: RuntimeError"
 
 
 def test_a_failure_is_answered_and_logged_without_the_message_text(
@@ -341,11 +349,12 @@ def test_a_failure_is_answered_and_logged_without_the_message_text(
     url, _, log = faulty
     marker = f"zebra{uuid.uuid4().hex[:10]}"
     sender = f"f-{uuid.uuid4().hex}"
+    failures_before = log.read_text(errors="replace").count(FAILURE_LINE)
     reply = post(url, sender, f"fail {marker}", bearer(sender))
     assert reply.status_code == 200
     assert reply.json() == [{"recipient_id": sender, "text": NO_ANSWER_TEXT}]
-    text = _log_after(log, marker)
-    assert "HandlingFailed: RuntimeError" in text  # the failure is logged, by type
+    text = _log_once(log, lambda t: t.count(FAILURE_LINE) > failures_before)
+    assert text.count(FAILURE_LINE) > failures_before  # the failure is logged, by type
     assert marker not in text
 
 
@@ -357,7 +366,7 @@ def test_control_rasa_own_channel_logs_the_message_text(tmp_path: Path) -> None:
     with rasa_harness(credentials, free_port(), env=harness_env()) as url:
         reply = post(url, "c", f"fail {marker}")
         assert reply.status_code == 200 and reply.json() == []
-        text = _log_after(credentials.with_suffix(".log"), marker)
+        text = _log_once(credentials.with_suffix(".log"), lambda t: marker in t)
     assert marker in text
 
 
@@ -367,14 +376,16 @@ def test_past_the_deadline_the_request_is_answered_and_rasa_finishes_the_turn(
     url, record, _ = faulty
     sender = f"slow-{uuid.uuid4().hex}"
     started = time.monotonic()
-    reply = post(url, sender, "stall 6", bearer(sender))
+    reply = post(url, sender, "stall 20", bearer(sender))
     elapsed = time.monotonic() - started
     assert reply.status_code == 200
     assert reply.json() == [{"recipient_id": sender, "text": REST_SLOW_TEXT}]
-    assert elapsed < 5, elapsed  # the deadline is 1 s; Rasa takes 6
+    # The deadline is 1 s and Rasa takes 20: only the deadline can answer this early,
+    # however slow the machine (the note itself already shows it was not Rasa's answer).
+    assert elapsed < 15, elapsed
     assert sender not in [h["sender_id"] for h in handled(record)]
     # Rasa was not cancelled: the turn reaches the agent after the answer went out
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while sender not in [h["sender_id"] for h in handled(record)]:
         assert time.monotonic() < deadline, "the late turn never reached the agent"
         time.sleep(0.2)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +21,7 @@ from channels.webchat.assets import STATIC_DIR, ensure_assets
 from tests.channels.browser import chromium, new_page, open_widget, send_message, wait_for_bot_text
 from tests.channels.fake_rasa_socketio import FakeRasaSocketIO
 from tests.channels.rasa_harness import rasa_harness
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +31,6 @@ channels.webchat.rasa_socketio.PersistentSocketIOInput:
   bot_message_evt: bot_uttered
   session_persistence: true
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -122,10 +116,10 @@ def test_buttons_from_rasa_become_quick_replies(
 
 def test_cors_allows_only_the_configured_origin(rasa_url: str, page_origin: str) -> None:
     url = f"{rasa_url}/socket.io/?EIO=4&transport=polling"
-    allowed = httpx.get(url, headers={"Origin": page_origin})
+    allowed = httpx.get(url, headers={"Origin": page_origin}, timeout=30)
     assert allowed.status_code == 200
     assert allowed.headers.get("access-control-allow-origin") == page_origin
-    other = httpx.get(url, headers={"Origin": "http://elsewhere.example"})
+    other = httpx.get(url, headers={"Origin": "http://elsewhere.example"}, timeout=30)
     assert "access-control-allow-origin" not in other.headers
 
 

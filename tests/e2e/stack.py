@@ -6,7 +6,6 @@ its own temporary var/ folder, so the tests never touch the developer's data.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -20,12 +19,7 @@ import httpx
 
 from bot.settings import ROOT, Settings
 from bot.stack import ProcessSpec, process_env, processes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.ports import free_port
 
 
 def _answers(url: str) -> bool:
@@ -58,6 +52,18 @@ class RunningStack:
             headers={"X-Service-Key": self.settings.service_key.get_secret_value()},
             timeout=10,
         )
+
+    def fresh_customer(self, account_number: str) -> dict[str, str]:
+        """A new copy of a demo identity (README's table) in its original state, with its
+        own account number and phone: a test never depends on what others did first
+        (a code's resend cooldown, a paid bill)."""
+        with self.backend() as api:
+            made = api.post(f"/api/v1/demo/personas/{account_number}/copies")
+        made.raise_for_status()
+        customer = dict(made.json())
+        phone = customer["phone"]
+        customer["phone_typed"] = f"{phone[:2]} {phone[2:5]} {phone[5:8]} {phone[8:]}"
+        return customer
 
     def log_tail(self, lines: int = 60) -> str:
         out = []

@@ -102,7 +102,9 @@ def test_backend_cors_allows_the_portal_origin_only(stack: RunningStack) -> None
     assert allowed_origin(preflight(url, portal_origin(stack))) == portal_origin(stack)
     other = preflight(url, EVIL_ORIGIN)
     assert allowed_origin(other) is None, other.headers
-    simple = httpx.get(stack.settings.backend_url + "/health", headers={"Origin": EVIL_ORIGIN})
+    simple = httpx.get(
+        stack.settings.backend_url + "/health", headers={"Origin": EVIL_ORIGIN}, timeout=30
+    )
     assert allowed_origin(simple) is None, simple.headers
 
 

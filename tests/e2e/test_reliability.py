@@ -299,17 +299,19 @@ def test_yes_twice_and_a_rerun_action_make_exactly_one_payment(faults: RunningSt
 
 
 @pytest.fixture()
-def postgres_url() -> Iterator[str]:
-    """A throwaway database on the real PostgreSQL server, dropped afterwards."""
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A throwaway database on the suite's PostgreSQL server, dropped afterwards."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
-    server = "postgresql://postgres@127.0.0.1:5432"
     name = f"tcn_conv_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{server}/test", isolation_level="AUTOCOMMIT")
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield f"{server}/{name}"
+        yield make_url(postgres_server_url).set(database=name).render_as_string(
+            hide_password=False
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(
@@ -330,18 +332,27 @@ def redis_commands_during(action, match: str) -> list[str]:  # type: ignore[no-u
     client = redis.Redis(host="127.0.0.1", port=6379)
     monitor = client.monitor()
     stopped = threading.Event()
+    listening = threading.Event()
+    ready = f"tcn-monitor-ready-{uuid.uuid4().hex}"
 
     def listen() -> None:
         with monitor as feed:
             for command in feed.listen():
                 if stopped.is_set():
                     return
-                if match in str(command.get("command", "")):
-                    seen.append(str(command["command"]))
+                text = str(command.get("command", ""))
+                if ready in text:
+                    listening.set()
+                if match in text:
+                    seen.append(text)
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
-    time.sleep(0.5)
+    # Until MONITOR shows a command of ours, it may not be attached yet.
+    deadline = time.monotonic() + 30
+    while not listening.wait(0.1):
+        assert time.monotonic() < deadline, "Redis MONITOR never attached"
+        client.echo(ready)
     try:
         action()
     finally:

@@ -90,6 +90,9 @@ def holders(needle: str, files: list[Path], logs: dict[str, str]) -> list[str]:
         ("to +12025550102: your code is 967419", True),
         ('"confidence": 0.0009674192557235144', False),
         ("timestamp 1764179674190.5", False),
+        ("created_at 2026-12-08 02:03:04.967419", False),
+        ("reference SR-967419", False),
+        ("code:967419", True),
     ],
 )
 def test_a_code_counts_as_leaked_only_where_no_digit_touches_it(
@@ -149,9 +152,10 @@ def test_card_data_codes_and_passwords_are_stored_and_logged_nowhere(
     stack.say(sender, f"my card number is {CARD} and {CVV_TEXT}")
     stack.say(sender, f"my password is {PASSWORD}")
 
+    customer = stack.fresh_customer(MY_ACCOUNT)
     stack.say(sender, "how much is my bill?")
-    stack.say(sender, MY_PHONE_TYPED)
-    code = latest_code(stack, MY_PHONE)
+    stack.say(sender, customer["phone_typed"])
+    code = latest_code(stack, customer["phone"])
     wrong = other_code(code)
     refused = texts(stack.say(sender, wrong))
     assert re.search(r"match|incorrect|wrong", refused, re.I), refused

@@ -21,7 +21,7 @@ from tests.e2e.stack import RunningStack
 
 pytestmark = pytest.mark.stack
 
-DEMO_PHONE = "+12025550101"
+DEMO_ACCOUNT, DEMO_PHONE = "AC10000001", "+12025550101"  # Maria Lopez
 
 
 def texts(replies: list[dict]) -> str:
@@ -54,15 +54,16 @@ def current_bill(stack: RunningStack, sender: str) -> dict:
 
 def test_bill_question_is_answered_after_one_time_code(stack: RunningStack) -> None:
     sender = f"e2e-{uuid.uuid4().hex}"
+    maria = stack.fresh_customer(DEMO_ACCOUNT)
 
     asked = texts(stack.say(sender, "how much is my bill?"))
     assert re.search(r"phone|account", asked, re.I), asked
 
-    sent = texts(stack.say(sender, "+1 202 555 0101"))
+    sent = texts(stack.say(sender, maria["phone_typed"]))
     assert re.search(r"code", sent, re.I), sent
     assert not re.search(r"\b\d{6}\b", sent), "the code must never be echoed to the caller"
 
-    code = latest_code(stack, DEMO_PHONE)
+    code = latest_code(stack, maria["phone"])
     wrong = "111111" if code != "111111" else "222222"
     refused = texts(stack.say(sender, wrong))
     assert re.search(r"match|incorrect|wrong|not right", refused, re.I), refused

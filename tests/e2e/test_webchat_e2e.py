@@ -30,7 +30,9 @@ def latest_code(stack: RunningStack, after: int) -> str:
     deadline = time.monotonic() + 30
     while True:
         with stack.backend() as api:
-            messages = api.get("/api/v1/demo/outbox", params={"to": ACCOUNT_PHONE}).json()
+            messages = api.get(
+                "/api/v1/demo/outbox", params={"to": ACCOUNT_PHONE, "limit": 100}
+            ).json()
         messages = messages.get("messages", messages)
         if len(messages) > after:
             match = re.search(r"\b(\d{6})\b", messages[0]["body"])
@@ -42,7 +44,7 @@ def latest_code(stack: RunningStack, after: int) -> str:
 
 def outbox_size(stack: RunningStack) -> int:
     with stack.backend() as api:
-        messages = api.get("/api/v1/demo/outbox", params={"to": ACCOUNT_PHONE}).json()
+        messages = api.get("/api/v1/demo/outbox", params={"to": ACCOUNT_PHONE, "limit": 100}).json()
     return len(messages.get("messages", messages))
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.redaction import mask_card_numbers
 from sensitive.cards import contains_card_number, luhn_valid
+from tests.fuzzing import examples
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_luhn() -> None:
     assert not luhn_valid("")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from("0123456789 -abAC$.,/"), max_size=60))
 def test_the_assistant_warns_exactly_when_the_store_masks(text: str) -> None:
     assert contains_card_number(text) == (mask_card_numbers(text) != text)

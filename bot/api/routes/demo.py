@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.api.deps import get_db
+from bot.api.deps import get_db, get_now
 from bot.api.schemas.common import errors
 from bot.db.models import OutboxMessage
+from bot.seed.copies import TooManyCopies, copy_persona
 from bot.services.errors import DomainError
 from bot.services.outbox import readable_body
 from bot.services.phones import to_e164
@@ -79,3 +80,33 @@ def outbox(
             for m in rows
         ]
     )
+
+
+class PersonaCopyOut(BaseModel):
+    account_number: str
+    phone: str
+    email: str
+    name: str
+
+
+@router.post(
+    "/personas/{account_number}/copies",
+    response_model=PersonaCopyOut,
+    status_code=201,
+    responses=errors(404, 409),
+)
+def copy_demo_identity(
+    account_number: str = Path(..., regex=r"^AC\d{8}$"),
+    db: Session = Depends(get_db),
+    now: datetime = Depends(get_now),
+) -> PersonaCopyOut:
+    """A fresh copy of a demo identity (README's table) in its original state, with its
+    own account number and phone: for demonstrations and dialogue tests."""
+    try:
+        made = copy_persona(db.connection(), account_number, now)
+    except TooManyCopies:
+        raise DomainError(409, "no_copies_left", "Reseed the demo database.") from None
+    if made is None:
+        raise DomainError(404, "not_a_demo_identity", "That is not a demo identity.")
+    db.commit()
+    return PersonaCopyOut(**made.__dict__)

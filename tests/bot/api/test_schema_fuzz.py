@@ -23,6 +23,7 @@ from bot.services.clock import FrozenClock
 from bot.settings import Settings
 from tests.bot.api.conftest import START
 from tests.bot.api.helpers import SERVICE_KEY, ApiClient, verify
+from tests.fuzzing import examples
 
 
 @pytest.fixture
@@ -54,12 +55,12 @@ def api_schema(fuzz_app: FastAPI) -> Any:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.hypothesis  # schemathesis draws with Hypothesis: make fuzz selects it
 @schema.parametrize()
 @settings(
-    max_examples=10,
+    max_examples=examples(10),
     deadline=None,
     suppress_health_check=list(HealthCheck),
-    derandomize=True,
 )
 def test_no_server_errors(case: Any, fuzz_app: FastAPI) -> None:
     headers = {

@@ -67,9 +67,13 @@ def test_reply_reaches_a_customer_connected_to_rasa(rasa_url: str) -> None:
 
 def test_rasa_refuses_a_wrong_secret(rasa_url: str) -> None:
     body = {"conversation_id": "a" * 32, "text": "forged"}
-    wrong = httpx.post(rasa_url + RELAY_PATH, json=body, headers={RELAY_HEADER: "guess"})
+    wrong = httpx.post(
+        rasa_url + RELAY_PATH, json=body, headers={RELAY_HEADER: "guess"}, timeout=30
+    )
     assert wrong.status_code == 403
-    nobody = httpx.post(rasa_url + RELAY_PATH, json=body, headers={RELAY_HEADER: SECRET})
+    nobody = httpx.post(
+        rasa_url + RELAY_PATH, json=body, headers={RELAY_HEADER: SECRET}, timeout=30
+    )
     assert nobody.status_code == 404
 
 

@@ -16,6 +16,7 @@ from bot.rollout.decision import (
     decide,
 )
 from bot.rollout.hashing import BUCKETS, bucket, in_percentage, threshold
+from tests.fuzzing import examples
 
 accounts = st.integers(min_value=0, max_value=99_999_999).map(lambda n: f"AC{n:08d}")
 percentages = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) / 100)
@@ -74,7 +75,7 @@ def test_another_salt_reshuffles() -> None:
     assert same < 20
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.booleans(), st.booleans(), accounts, percentages)
 def test_decision_table(enabled: bool, allow_listed: bool, account: str, pct: Decimal) -> None:
     decision = decide(enabled=enabled, allow_listed=allow_listed, account_number=account,
