@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -39,7 +39,7 @@ TASK_SLOTS = (
 # Intents that answer no form question: the form is rejected and a rule handles them.
 NOT_AN_ANSWER = frozenset(
     {"stop", "deny", "faq", "chitchat", "help", "bot_challenge", "out_of_scope", "nlu_fallback",
-     "greet", "goodbye", "thank_you", "human_handoff"}
+     "greet", "goodbye", "thank_you", "human_handoff", "log_out"}
 )
 
 
@@ -103,18 +103,6 @@ class ActionStopTask(Action):
         say(dispatcher, tracker, "utter_task_stopped")
         identity = [SlotSet(slot, value) for slot, value in RESET_IDENTITY.items()]
         return [ActiveLoop(None), SlotSet("requested_slot", None), *identity, *clear_task_slots()]
-
-
-def option_index(text: str, count: int) -> Optional[int]:
-    """A 1-based choice typed as "2", "#2" or "option 2", as a 0-based index."""
-    words = text.lower().replace("#", " ").split()
-    ordinals = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one": 1,
-                "two": 2, "three": 3, "four": 4, "five": 5}
-    for word in words:
-        number = int(word) if word.isdigit() else ordinals.get(word)
-        if number is not None and 1 <= number <= count:
-            return number - 1
-    return None
 
 
 TASK_LABELS = {

@@ -11,10 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import CustomerAction, ask_rating
+from actions.choices import Choice, Resolution, position, resolve, spoken_list
 from actions.conversation import idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
-from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.messages import say
 from actions.models import PaymentMethod, Session
 from actions.money_input import looks_like_card_number, means_full_balance, parse_amount
@@ -22,7 +23,7 @@ from actions.money_input import looks_like_card_number, means_full_balance, pars
 logger = logging.getLogger(__name__)
 
 NEW_CARD = "new_card"
-NEW_CARD_WORDS = ("new", "link", "another", "different", "other card")
+NEW_CARD_WORDS = ("new card", "link", "another card", "different card", "new one")
 DEFAULT_WORDS = ("default", "saved", "usual", "same", "normal", "on file")
 DECLINE_CODES = frozenset(
     {"payment_declined", "card_declined", "insufficient_funds", "payment_failed"}
@@ -36,22 +37,30 @@ def method_label(methods: list[PaymentMethod], method_id: str) -> str:
     return found.description if found else "your saved payment method"
 
 
-def choose_method(text: str, methods: list[PaymentMethod], affirmed: bool) -> str | None:
+def method_choices(methods: list[PaymentMethod]) -> list[Choice[str]]:
+    """The listed ways to pay, in the order asked: each saved card, then a new card."""
+    cards = [
+        Choice(m.id, (m.description, m.brand, m.last4, f"{m.brand} {m.last4}"))
+        for m in methods
+    ]
+    return [*cards, Choice(NEW_CARD, ("new card", "payment link", "secure link", "link"))]
+
+
+def choose_method(
+    text: str, methods: list[PaymentMethod], affirmed: bool
+) -> Resolution[str]:
+    """The saved card (or a new card) ``text`` means; ambiguous between two cards of one
+    brand, none when it names nothing listed. "yes" or "the usual" mean the default."""
     lowered = text.lower()
-    index = option_index(lowered, len(methods) + 1)
-    if index is not None:
-        return methods[index].id if index < len(methods) else NEW_CARD
+    found = resolve(text, method_choices(methods))
+    if found.chosen is not None or found.ambiguous:
+        return found
     if any(word in lowered for word in NEW_CARD_WORDS):
-        return NEW_CARD
-    for method in methods:
-        if (method.last4 and method.last4 in lowered) or (
-            method.brand and method.brand.lower() in lowered
-        ):
-            return method.id
+        return Resolution(NEW_CARD, [NEW_CARD])
     if methods and (affirmed or any(word in lowered for word in DEFAULT_WORDS)):
         default = next((m for m in methods if m.is_default), methods[0])
-        return default.id
-    return None
+        return Resolution(default.id, [default.id])
+    return found
 
 
 class ValidatePayBillForm(TaskForm):
@@ -139,7 +148,7 @@ class ValidatePayBillForm(TaskForm):
             return {}
         intent = latest_intent(tracker)
         text = latest_text(tracker).lower()
-        reads_as_choice = option_index(text, 9) is not None or any(
+        reads_as_choice = position(text, 9) is not None or any(
             word in text for word in (*NEW_CARD_WORDS, *DEFAULT_WORDS, "card", "visa", "master")
         )
         if not reads_as_choice and not_an_answer(tracker):
@@ -164,10 +173,15 @@ class ValidatePayBillForm(TaskForm):
         except BackendError:
             say(dispatcher, tracker, "utter_backend_unavailable")
             return {"payment_method": None}
-        chosen = choose_method(text, methods, affirmed=text == "default")
-        if chosen is None:
+        found = choose_method(text, methods, affirmed=text == "default")
+        if found.ambiguous:
+            return reject(
+                "payment_method", dispatcher, tracker, "utter_choice_ambiguous",
+                options=spoken_list([method_label(methods, m) for m in found.candidates]),
+            )
+        if found.chosen is None:
             return reject("payment_method", dispatcher, tracker, "utter_payment_method_invalid")
-        return accepted("payment_method", chosen)
+        return accepted("payment_method", found.chosen)
 
 
 class ActionAskPaymentAmount(CustomerAction):

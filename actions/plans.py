@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,29 +11,42 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import plan_text
 from actions.base import CustomerAction, ask_rating
+from actions.choices import Choice, Resolution, resolve, spoken_list
 from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
-from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.messages import say
 from actions.models import Plan, Session
 
-
-def match_plan(text: str, plans: list[Plan]) -> Optional[Plan]:
-    lowered = " ".join(text.lower().split())
-    index = option_index(lowered, len(plans))
-    if index is not None:
-        return plans[index]
-    # Longest name first, so "unlimited max" is not read as "unlimited".
-    for plan in sorted(plans, key=lambda p: len(p.name), reverse=True):
-        if plan.name.lower() in lowered or plan.code.lower() == lowered:
-            return plan
-    return None
+# The plan_name slot's value when the customer picks the plan they are on while a change
+# is waiting: the change is cancelled (after a confirmation) and the plan stays.
+KEEP_CURRENT = "keep-current"
 
 
-def signed_money(amount: Decimal, currency: str) -> str:
-    sign = "+" if amount > 0 else "-" if amount < 0 else ""
-    return f"{sign}{money(abs(amount), currency)}"
+def plan_choice(plan: Plan) -> Choice[Plan]:
+    """A plan as a listed option: its name, code and each word of its name name it."""
+    words = tuple(w for w in plan.name.split() if not w[0].isdigit() and w.lower() != "gb")
+    return Choice(
+        plan,
+        (plan.name, plan.code, *words),
+        price=plan.monthly_price,
+        size=Decimal(plan.data_gb) if plan.data_gb is not None else None,
+        unlimited=plan.data_gb is None,
+    )
+
+
+def match_plan(text: str, plans: list[Plan]) -> Resolution[Plan]:
+    return resolve(text, [plan_choice(p) for p in plans])
+
+
+def difference_text(amount: Decimal, currency: str) -> str:
+    """"$15.00 more a month", "saves you $15.00 a month" or "the same price"."""
+    if amount > 0:
+        return f"{money(amount, currency)} more a month"
+    if amount < 0:
+        return f"saves you {money(-amount, currency)} a month"
+    return "the same price as now"
 
 
 class ValidateChangePlanForm(TaskForm):
@@ -70,10 +83,18 @@ class ValidateChangePlanForm(TaskForm):
         except BackendError:
             say(dispatcher, tracker, "utter_backend_unavailable")
             return {"plan_name": None}
-        plan = match_plan(str(value), plans)
+        found = match_plan(str(value), plans)
+        if found.ambiguous:
+            return reject(
+                "plan_name", dispatcher, tracker, "utter_choice_ambiguous",
+                options=spoken_list([p.name for p in found.candidates]),
+            )
+        plan = found.chosen
         if plan is None:
             return reject("plan_name", dispatcher, tracker, "utter_plan_unknown")
         if account.plan and account.plan.code == plan.code:
+            if account.pending_plan_change is not None:
+                return accepted("plan_name", KEEP_CURRENT)  # cancel the change waiting
             return reject("plan_name", dispatcher, tracker, "utter_plan_same", plan=plan.name)
         return accepted("plan_name", plan.code)
 
@@ -97,6 +118,13 @@ class ActionAskPlanName(CustomerAction):
             }
             for i, p in enumerate(plans, start=1)
         ]
+        pending = account.pending_plan_change
+        if pending is not None:
+            say(
+                dispatcher, tracker, "utter_plan_change_pending",
+                plan=pending.plan.name, effective=day(pending.effective_date),
+                current=account.plan.name if account.plan else "your current plan",
+            )
         say(dispatcher, tracker, "utter_ask_plan_name", buttons=options)
         return []
 
@@ -109,12 +137,21 @@ class ActionAskChangePlanConfirm(CustomerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
         session: Session,
     ) -> list[dict[str, Any]]:
+        if tracker.get_slot("plan_name") == KEEP_CURRENT:
+            account = await self.client.account(session.token)
+            pending = account.pending_plan_change
+            say(
+                dispatcher, tracker, "utter_confirm_cancel_plan_change",
+                plan=pending.plan.name if pending else "the new plan",
+                current=account.plan.name if account.plan else "your current plan",
+            )
+            return []
         quote = await self.client.plan_quote(session.token, str(tracker.get_slot("plan_name")))
         say(
             dispatcher, tracker, "utter_confirm_plan_change",
             plan=quote.plan.name,
             new_price=money(quote.new_monthly_price or quote.plan.monthly_price, quote.currency),
-            difference=signed_money(quote.difference, quote.currency),
+            difference=difference_text(quote.difference, quote.currency),
             effective=day(quote.effective_date) if quote.effective_date else "your next bill",
         )
         return []
@@ -134,6 +171,17 @@ class ActionChangePlan(CustomerAction):
         if tracker.get_slot("confirm") is not True or not code:
             say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
+        if code == KEEP_CURRENT:
+            try:
+                await self.client.cancel_plan_change(session.token)
+            except BackendUnavailable:
+                say(dispatcher, tracker, "utter_change_unknown")
+                return clear_task_slots()
+            except BackendError:
+                say(dispatcher, tracker, "utter_plan_change_refused")
+                return clear_task_slots()
+            say(dispatcher, tracker, "utter_plan_change_cancelled")
+            return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
         key = idempotency_key(tracker, f"plan:{code}")
         try:
             change = await self.client.change_plan(session.token, str(code), key)

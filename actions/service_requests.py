@@ -10,12 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import CustomerAction, ask_rating
+from actions.choices import position
 from actions.contact import valid_address
 from actions.conversation import entity_value, idempotency_key, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
 from actions.faults import service_from_text
 from actions.formatting import day
-from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.messages import say
 from actions.models import ServiceRequest, Session
 from actions.postcode import PostcodeSlot
@@ -40,12 +41,12 @@ TICKET_RE = re.compile(r"\bSR-?(\d{6})\b", re.IGNORECASE)
 
 def request_type_from_text(text: str) -> Optional[str]:
     lowered = text.lower()
-    index = option_index(lowered, len(REQUEST_TYPES))
-    if index is not None and len(lowered.split()) <= 3:
-        return list(REQUEST_TYPES)[index]
     for kind, words in REQUEST_TYPES.items():
         if kind.replace("_", " ") in lowered or any(word in lowered for word in words):
             return kind
+    index = position(lowered, len(REQUEST_TYPES))
+    if index is not None and len(lowered.split()) <= 3:
+        return list(REQUEST_TYPES)[index]
     return None
 
 

@@ -9,12 +9,28 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import CustomerAction, ask_rating
+from actions.choices import Choice, resolve, spoken_list
 from actions.conversation import entity_value, latest_intent, latest_text
 from actions.errors import BackendError, BackendUnavailable
-from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, option_index, reject
+from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
 from actions.messages import say
 from actions.models import ServiceRequest, Session
-from actions.service_requests import OPEN_STATUSES, ticket_line, ticket_ref_from_text
+from actions.service_requests import (
+    OPEN_STATUSES,
+    REQUEST_LABELS,
+    ticket_line,
+    ticket_ref_from_text,
+)
+
+
+def ticket_choice(ticket: ServiceRequest) -> Choice[ServiceRequest]:
+    """An open ticket as a listed option: its reference, its kind ("the repair", "the
+    sim one") and its number without the prefix name it."""
+    kind = ticket.category.replace("_", " ")
+    label = REQUEST_LABELS.get(ticket.category, kind)
+    return Choice(
+        ticket, (ticket.reference, ticket.reference.split("-")[-1], kind, label, *kind.split())
+    )
 
 
 class ValidateCheckTicketStatusForm(TaskForm):
@@ -120,8 +136,13 @@ class ValidateCancelTicketForm(TaskForm):
         tickets = await self.open_tickets(tracker)
         ref = ticket_ref_from_text(str(value))
         if ref is None:
-            index = option_index(str(value), len(tickets))
-            ref = tickets[index].reference if index is not None else None
+            found = resolve(str(value), [ticket_choice(t) for t in tickets])
+            if found.ambiguous:
+                return reject(
+                    "ticket_ref", dispatcher, tracker, "utter_choice_ambiguous",
+                    options=spoken_list([ticket_line(t) for t in found.candidates]),
+                )
+            ref = found.chosen.reference if found.chosen else None
         if ref is None:
             return reject("ticket_ref", dispatcher, tracker, "utter_ticket_ref_invalid")
         if ref not in {t.reference for t in tickets}:

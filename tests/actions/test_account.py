@@ -79,10 +79,11 @@ async def test_usage_from_nested_items() -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [("Unlimited Max", "unlimited_max"), ("unlimited", "unlimited"), ("2", "plus20"),
-     ("the basic 5gb one", "basic5"), ("gold", None)],
+     ("the basic 5gb one", "basic5"), ("gold", None), ("the unlimited max one", "unlimited_max"),
+     ("the cheapest", "basic5"), ("the 20 gig one", "plus20")],
 )
 def test_match_plan(text: str, code: str | None) -> None:
-    found = match_plan(text, default_plans())
+    found = match_plan(text, default_plans()).chosen
     assert (found.code if found else None) == code
 
 
@@ -126,7 +127,7 @@ async def test_plan_confirmation_quotes_the_difference() -> None:
                               slots={"plan_name": "unlimited"})
     assert backend.called("plan_quote") == [("plan_quote", "tok-1", "unlimited")]
     answer = message(dispatcher)
-    assert "Switching to Unlimited costs $50.00 a month, a difference of +$15.00" in answer["text"]
+    assert "Switching to Unlimited costs $50.00 a month ($15.00 more a month)" in answer["text"]
     assert "December 1, 2026" in answer["text"]
 
 

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.dates_input import parse_date
-from actions.forms import TASK_SLOTS, ActionStopTask, ActionSwitchTask, option_index
+from actions.forms import TASK_SLOTS, ActionStopTask, ActionSwitchTask
 from actions.money_input import looks_like_card_number, means_full_balance, parse_amount
 from tests.actions.factories import responses, run, text
 
@@ -36,13 +36,6 @@ async def test_switch_pauses_the_task_and_keeps_a_verification_in_progress() -> 
     assert "updating your contact details" in text(dispatcher)
 
 
-@pytest.mark.parametrize(
-    ("text", "count", "index"),
-    [("2", 3, 1), ("#1", 3, 0), ("option 3", 3, 2), ("the second one", 3, 1), ("4", 3, None),
-     ("none", 3, None)],
-)
-def test_option_index(text: str, count: int, index: int | None) -> None:
-    assert option_index(text, count) == index
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,10 @@ from tests.actions.factories import (
 
 FORM = "pay_bill_form"
 CLEARED = [SlotSet(slot, None) for slot in TASK_SLOTS]
-RATING = [SlotSet("last_task", "pay_bill"), SlotSet("awaiting_rating", True)]
+RATING = [
+    SlotSet("last_task", "pay_bill"), SlotSet("awaiting_rating", True),
+    SlotSet("rating_asked", True),
+]
 
 
 async def test_unverified_customer_is_asked_to_verify_before_the_amount() -> None:
@@ -115,11 +118,13 @@ async def test_nothing_due_ends_the_form_without_questions() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("1", "7"), ("2", "8"), ("3", NEW_CARD), ("the visa", "7"), ("card ending 4444", "8"),
-     ("a new card", NEW_CARD), ("the saved card", "7"), ("default", "7"), ("banana", None)],
+     ("a new card", NEW_CARD), ("the saved card", "7"), ("default", "7"), ("banana", None),
+     ("the visa one", "7"), ("the mastercard one", "8"), ("the second one", "8"),
+     ("the last one", NEW_CARD), ("send me a link", NEW_CARD)],
 )
 def test_choose_method(text: str, expected: str | None) -> None:
     methods = FakeBackend().answers["payment_methods"]
-    assert choose_method(text, methods, affirmed=text == "default") == expected
+    assert choose_method(text, methods, affirmed=text == "default").chosen == expected
 
 
 async def test_payment_method_answer_is_validated_against_saved_methods() -> None:
