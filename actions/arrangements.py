@@ -31,6 +31,24 @@ REFUSAL_RESPONSES = {
 }
 
 
+# Rules about the account, not the request: when one fails, no date or number of
+# instalments can help, so the form asks nothing (the backend checks them first).
+ACCOUNT_RULES = ("balance_due", "one_active_arrangement", "overdue_at_most_30_days")
+PROBE = {"kind": "instalments", "instalments": MIN_INSTALMENTS}
+
+
+async def account_refusal(client: Any, token: str) -> Optional[str]:
+    """The account-level rule that rules out any arrangement now, or None (also when the
+    backend cannot tell: the questions are asked and the answer checked then)."""
+    try:
+        eligibility = await client.arrangement_eligibility(token, PROBE)
+    except BackendError:
+        return None
+    if not eligibility.eligible and eligibility.rule in ACCOUNT_RULES:
+        return str(eligibility.rule)
+    return None
+
+
 def kind_from_text(text: str) -> Optional[str]:
     lowered = text.lower()
     if re.search(r"instal|split|parts|monthly payments|spread", lowered):
@@ -71,6 +89,18 @@ class ValidatePaymentArrangementForm(TaskForm):
 
     def name(self) -> str:
         return "validate_payment_arrangement_form"
+
+    async def task_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        own = await super().task_slots(domain_slots, dispatcher, tracker, domain)
+        if tracker.get_slot("arrangement_kind") or tracker.get_slot("arrangement_detail"):
+            return own
+        session = await self.verified_session(tracker)
+        if session is not None and await account_refusal(self.client, session.token):
+            return []  # nothing to ask: the submit action explains why, once
+        return own
 
     async def extract_arrangement_kind(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -195,7 +225,13 @@ class ActionPaymentArrangement(CustomerAction):
         session: Session,
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("confirm") is not True or not tracker.get_slot("arrangement_detail"):
-            say(dispatcher, tracker, "utter_task_stopped")
+            rule = None
+            if not tracker.get_slot("arrangement_detail"):
+                rule = await account_refusal(self.client, session.token)
+            if rule is not None:
+                say(dispatcher, tracker, REFUSAL_RESPONSES.get(rule, "utter_arrangement_refused"))
+            else:
+                say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()
         request = arrangement_request(tracker)
         key = idempotency_key(tracker, f"arrangement:{request}")

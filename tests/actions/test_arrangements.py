@@ -136,3 +136,39 @@ async def test_confirmed_arrangement_is_created_once() -> None:
     assert call[2] == {"kind": "instalments", "instalments": 3}
     assert responses(dispatcher) == ["utter_arrangement_created", "utter_ask_rating"]
     assert "your balance split into 3 monthly instalments" in text(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("rule", "response"),
+    [("overdue_at_most_30_days", "utter_arrangement_refused_overdue"),
+     ("one_active_arrangement", "utter_arrangement_refused_existing"),
+     ("balance_due", "utter_nothing_to_pay")],
+)
+async def test_an_account_that_cannot_have_one_is_told_why_once_and_asked_nothing(
+    rule: str, response: str
+) -> None:
+    """A customer 49 days overdue was asked for a date, refused, and asked again forever:
+    the account's own rules are checked before the first question."""
+    backend = FakeBackend(verified=True)
+    backend.answers["arrangement_eligibility"] = Eligibility(eligible=False, rule=rule)
+    events, dispatcher = await run(form(backend), text="can i get more time",
+                                   intent="payment_arrangement", active_loop=FORM)
+    assert "requested_slot" in slot_events(events)
+    assert slot_events(events)["requested_slot"] is None  # no question: the form ends
+    assert responses(dispatcher) == []
+    assert backend.called("arrangement_eligibility")[0][2]["kind"] == "instalments"
+    _, dispatcher = await run(ActionPaymentArrangement(client=backend), text="can i get more time",
+                              intent="payment_arrangement")
+    assert responses(dispatcher) == [response]
+    assert backend.called("create_arrangement") == []
+
+
+async def test_a_date_out_of_range_is_still_asked_again_not_refused_for_good() -> None:
+    backend = FakeBackend(verified=True)
+    backend.answers["arrangement_eligibility"] = Eligibility(
+        eligible=False, rule="extension_at_most_14_days"
+    )
+    events, _ = await run(form(backend), text="can i get more time",
+                          intent="payment_arrangement", active_loop=FORM)
+    assert "requested_slot" not in slot_events(events)  # the form goes on asking
+    assert slot_events(events)["arrangement_kind"] == "extension"
