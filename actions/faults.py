@@ -114,7 +114,7 @@ class ValidateReportProblemForm(TaskForm):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if tracker.get_slot("troubleshoot") in ("fixed", "outage"):
+        if tracker.get_slot("troubleshoot") in ("fixed", "outage", "suspended"):
             return ["service", "troubleshoot"]
         return ["service", "troubleshoot", "confirm"]
 
@@ -160,6 +160,11 @@ class ValidateReportProblemForm(TaskForm):
         except BackendError:
             # The outage check is a courtesy: go on with troubleshooting without it.
             return accepted("service", service)
+        if account.status == "suspended":
+            # Not a fault: no troubleshooting and no repair ticket; say why and what
+            # restores the service.
+            say(dispatcher, tracker, "utter_service_suspended")
+            return {**accepted("service", service), "troubleshoot": "suspended"}
         relevant = [o for o in outages if not o.services or service in o.services]
         if relevant:
             say(
@@ -196,7 +201,7 @@ class ValidateReportProblemForm(TaskForm):
     async def validate_troubleshoot(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value in ("fixed", "not_fixed", "outage"):
+        if value in ("fixed", "not_fixed", "outage", "suspended"):
             return accepted("troubleshoot", value)
         return {"troubleshoot": None}
 
@@ -249,6 +254,8 @@ class ActionReportProblem(CustomerAction):
         if outcome == "outage":
             say(dispatcher, tracker, "utter_outage_no_ticket")
             return clear_task_slots() + ask_rating(dispatcher, tracker, self.task)
+        if outcome == "suspended":
+            return clear_task_slots()  # explained when it was found; nothing to open
         if tracker.get_slot("confirm") is not True:
             say(dispatcher, tracker, "utter_task_stopped")
             return clear_task_slots()

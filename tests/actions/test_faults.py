@@ -20,6 +20,7 @@ from actions.forms import TASK_SLOTS
 from actions.models import Outage
 from tests.actions.factories import (
     FakeBackend,
+    account,
     entity,
     responses,
     run,
@@ -184,3 +185,24 @@ async def test_visit_fault_asks_for_the_next_weekday_morning_and_mobile_does_not
     internet, mobile = (call[2] for call in backend.called("create_service_request"))
     assert internet["appointment_start"] == "2026-11-30T09:00:00+00:00"  # the Monday
     assert "appointment_start" not in mobile
+
+
+async def test_a_suspended_line_is_explained_not_troubleshot_and_gets_no_ticket() -> None:
+    """A customer suspended for non-payment asked why the phone did not work, was told to
+    restart it and got a repair ticket: the account's state is checked first."""
+    backend = FakeBackend(verified=True)
+    backend.answers["account"] = account().copy(update={"status": "suspended"})
+    events, dispatcher = await run(
+        ValidateReportProblemForm(client=backend), text="why is my phone not working",
+        intent="report_problem", entities=[entity("service", "mobile")],
+        active_loop="report_problem_form",
+    )
+    assert responses(dispatcher) == ["utter_service_suspended"]
+    assert slot_events(events)["troubleshoot"] == "suspended"
+    assert events[-1] == SlotSet("requested_slot", None)  # no troubleshooting question
+    _, dispatcher = await run(
+        ActionReportProblem(client=backend), text="why is my phone not working",
+        slots={"service": "mobile", "troubleshoot": "suspended"},
+    )
+    assert responses(dispatcher) == []
+    assert backend.called("create_service_request") == []
