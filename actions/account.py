@@ -13,7 +13,7 @@ from actions.base import CustomerAction, ask_rating
 from actions.formatting import day, money, number
 from actions.forms import TaskForm
 from actions.messages import say
-from actions.models import Plan, Session, UsageItem
+from actions.models import Account, Plan, Session, UsageItem
 
 
 def allowance_text(amount: Optional[int], unit: str) -> str:
@@ -29,6 +29,18 @@ def plan_text(plan: Plan) -> str:
         allowance_text(plan.texts, "texts"),
     ]
     return f"{plan.name} ({money(plan.monthly_price, plan.currency)}/month: {', '.join(parts)})"
+
+
+def current_plan_text(account: Account) -> str:
+    """The plan in effect, and the change waiting for its date: "current plan X, changing
+    to Y on January 1, 2027"."""
+    if account.plan is None:
+        return "no plan"
+    text = plan_text(account.plan)
+    pending = account.pending_plan_change
+    if pending is not None:
+        text += f", changing to {pending.plan.name} on {day(pending.effective_date)}"
+    return text
 
 
 def usage_line(label: str, item: Optional[UsageItem]) -> Optional[str]:
@@ -63,7 +75,7 @@ class ActionAccountOverview(CustomerAction):
             name=account.name or account.first_name,
             account_number=account.account_number,
             status=account.status or "active",
-            plan=plan_text(account.plan) if account.plan else "no plan",
+            plan=current_plan_text(account),
             contract_end=day(account.contract_end_date)
             if account.contract_end_date
             else "no fixed end date",

@@ -389,6 +389,10 @@ class BackendClient:
         )
         return _parse(PlanQuote, body)
 
+    async def cancel_plan_change(self, token: str) -> None:
+        """Cancel the scheduled plan change (NotFound-style error when there is none)."""
+        await self._request("DELETE", "/me/plan-changes/pending", token=token)
+
     async def change_plan(self, token: str, plan_code: str, idempotency_key: str) -> PlanChange:
         body = await self._request(
             "POST",

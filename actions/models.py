@@ -100,6 +100,11 @@ class Plan(_Model):
     texts: Optional[int] = None
 
 
+class PendingPlanChange(_Model):
+    plan: Plan
+    effective_date: date
+
+
 class Account(_Model):
     account_number: str
     first_name: str = ""
@@ -111,6 +116,7 @@ class Account(_Model):
     status: str = ""
     plan: Optional[Plan] = None
     contract_end_date: Optional[date] = None
+    pending_plan_change: Optional[PendingPlanChange] = None
 
 
 class UsageItem(_Model):

@@ -11,7 +11,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from bot.db.models import Customer, IdentitySession
-from bot.services import identity
+from bot.services import identity, plans
 from bot.services.errors import DomainError
 from bot.services.gateway import PaymentGateway
 from bot.services.outbox import EmailTransport, SmsTransport
@@ -81,4 +81,6 @@ def current_customer(
     if scheme.lower() != "bearer" or not token.strip():
         raise DomainError(401, "invalid_token", "Please verify your identity first.")
     customer, session = identity.authenticate(db, token=token.strip(), now=now)
+    if plans.apply_due_changes(db, customer, now):  # a scheduled plan change is due
+        db.commit()
     return Principal(customer, session)

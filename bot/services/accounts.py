@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
-from bot.db.models import Customer, Plan
+from bot.db.models import Customer, Plan, PlanChange
 from bot.services.money import as_str
 
 
@@ -21,7 +21,10 @@ def plan_view(plan: Plan, currency: str) -> dict[str, Any]:
     }
 
 
-def overview(customer: Customer, currency: str) -> dict[str, Any]:
+def overview(
+    customer: Customer, currency: str, pending: Optional[PlanChange] = None
+) -> dict[str, Any]:
+    """The account as the customer sees it; ``pending`` is a scheduled plan change."""
     return {
         "account_number": customer.account_number,
         "first_name": customer.first_name,
@@ -35,4 +38,10 @@ def overview(customer: Customer, currency: str) -> dict[str, Any]:
         "plan": plan_view(customer.plan, currency),
         "contract_end_date": customer.contract_end_date,
         "pilot": customer.pilot,
+        "pending_plan_change": None
+        if pending is None
+        else {
+            "plan": plan_view(pending.to_plan, currency),
+            "effective_date": pending.effective_date,
+        },
     }

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.api.deps import Principal, current_customer, get_db, get_now, get_settings
 from bot.api.schemas.account import AccountOut, BillComparisonOut, BillListOut, BillOut
 from bot.api.schemas.common import errors
-from bot.services import accounts, bills
+from bot.services import accounts, bills, plans
 from bot.settings import Settings
 
 router = APIRouter(prefix="/me", tags=["account"], responses=errors(401, 403))
@@ -19,10 +19,15 @@ router = APIRouter(prefix="/me", tags=["account"], responses=errors(401, 403))
 @router.get("", response_model=AccountOut)
 def me(
     who: Principal = Depends(current_customer),
+    db: Session = Depends(get_db),
     settings: Settings = Depends(get_settings),
 ) -> AccountOut:
     """Account overview."""
-    return AccountOut.parse_obj(accounts.overview(who.customer, settings.currency))
+    return AccountOut.parse_obj(
+        accounts.overview(
+            who.customer, settings.currency, plans.pending_change(db, who.customer)
+        )
+    )
 
 
 @router.get("/bills/current", response_model=BillOut, responses=errors(404))

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.api.deps import Principal, current_customer, get_db, get_now, get_settings
@@ -71,3 +71,18 @@ def change(
         currency=settings.currency,
     )
     return JSONResponse(payload, status_code=status)
+
+
+@router.delete(
+    "/me/plan-changes/pending", status_code=204, response_class=Response,
+    responses=errors(401, 404),
+)
+def cancel_pending_change(
+    who: Principal = Depends(current_customer),
+    db: Session = Depends(get_db),
+    now: datetime = Depends(get_now),
+) -> Response:
+    """Cancel the plan change waiting for its effective date (the plan stays as it is)."""
+    plans.cancel_pending(db, who.customer, channel=who.channel, now=now)
+    db.commit()
+    return Response(status_code=204)

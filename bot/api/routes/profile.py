@@ -19,7 +19,7 @@ from bot.api.deps import (
 from bot.api.schemas.account import AccountOut
 from bot.api.schemas.common import errors
 from bot.api.schemas.services import ContactUpdate, FeedbackIn, UsageOut
-from bot.services import accounts, audit, contact, usage
+from bot.services import accounts, audit, contact, plans, usage
 from bot.services.outbox import EmailTransport, SmsTransport
 from bot.settings import Settings
 
@@ -60,7 +60,11 @@ def update_contact(
         now=now,
     )
     db.commit()
-    return AccountOut.parse_obj(accounts.overview(who.customer, settings.currency))
+    return AccountOut.parse_obj(
+        accounts.overview(
+            who.customer, settings.currency, plans.pending_change(db, who.customer)
+        )
+    )
 
 
 @router.post("/feedback", status_code=204, response_class=Response, responses=errors(422))

@@ -19,6 +19,11 @@ class PlanOut(BaseModel):
     texts: Optional[int]
 
 
+class PendingPlanChangeOut(BaseModel):
+    plan: PlanOut
+    effective_date: date
+
+
 class AccountOut(BaseModel):
     account_number: str
     first_name: str
@@ -32,6 +37,7 @@ class AccountOut(BaseModel):
     plan: PlanOut
     contract_end_date: Optional[date]
     pilot: bool
+    pending_plan_change: Optional[PendingPlanChangeOut] = None
 
 
 class BillLineOut(BaseModel):

@@ -52,7 +52,11 @@ class Customer(Base):
 
 
 class PlanChange(Base):
+    """A change of plan: ``scheduled`` until its effective date, then ``applied`` (or
+    ``cancelled`` by the customer before it); ``decided_at`` is when either happened."""
+
     __tablename__ = "plan_changes"
+    __table_args__ = (Index("ix_plan_changes_customer_status", "customer_id", "status"),)
 
     id = Column(Integer, primary_key=True)
     customer_id = Column(Integer, ForeignKey("customers.id"), nullable=False, index=True)
@@ -62,6 +66,10 @@ class PlanChange(Base):
     price_difference = Column(Money, nullable=False)
     channel = Column(String(32), nullable=False)
     created_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(12), nullable=False, default="scheduled", server_default="applied")
+    decided_at = Column(UTCDateTime, nullable=True)
+
+    to_plan: Plan = relationship(Plan, foreign_keys=[to_plan_id], lazy="joined")
 
 
 class UsageCycle(Base):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
+
 import pytest
 
+from bot.services.clock import FrozenClock
 from tests.bot.api.helpers import ApiClient, bearer, verify
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -53,14 +56,64 @@ def test_change_is_idempotent(client: ApiClient) -> None:
     again = client.post("/api/v1/me/plan-changes", json={"plan_code": "BASIC5"}, headers=headers)
     assert again.status_code == 201
     assert again.json() == first.json()
-    assert client.get("/api/v1/me", headers=bearer(token)).json()["plan"]["code"] == "BASIC5"
+    me = client.get("/api/v1/me", headers=bearer(token)).json()
+    assert me["plan"]["code"] == "PLUS20"  # until the effective date
+    assert me["pending_plan_change"]["plan"]["code"] == "BASIC5"
     other = client.post(
         "/api/v1/me/plan-changes",
         json={"plan_code": "BASIC5"},
         headers={**bearer(token), "Idempotency-Key": "plan-2"},
     )
     assert other.status_code == 409
-    assert other.json()["error"]["code"] == "same_plan"
+    assert other.json()["error"]["code"] == "already_scheduled"
+
+
+def schedule(client: ApiClient, token: str, code: str, key: str) -> dict:
+    made = client.post(
+        "/api/v1/me/plan-changes", json={"plan_code": code},
+        headers={**bearer(token), "Idempotency-Key": key},
+    )
+    assert made.status_code == 201, made.text
+    return dict(made.json())
+
+
+def test_a_change_takes_effect_on_its_date_not_before(
+    client: ApiClient, clock: FrozenClock
+) -> None:
+    """A change quoted "from January 1" changed the plan at once (and the usage was
+    measured against the new allowance): it waits for its date."""
+    token = verify(client)
+    change = schedule(client, token, "MAX", "k1")
+    effective = date.fromisoformat(change["effective_date"])
+    assert effective > clock.now.date()
+    clock.now = datetime.combine(effective, time(0, 30), tzinfo=timezone.utc) - timedelta(days=1)
+    token = verify(client, conversation_id="day-before")
+    me = client.get("/api/v1/me", headers=bearer(token)).json()
+    assert (me["plan"]["code"], me["pending_plan_change"]["effective_date"]) == (
+        "PLUS20", effective.isoformat()
+    )
+    clock.advance(days=1)
+    token = verify(client, conversation_id="on-the-day")
+    me = client.get("/api/v1/me", headers=bearer(token)).json()
+    assert me["plan"]["code"] == "MAX" and me["pending_plan_change"] is None
+
+
+def test_a_scheduled_change_can_be_cancelled_or_replaced(
+    client: ApiClient, clock: FrozenClock
+) -> None:
+    token = verify(client)
+    schedule(client, token, "MAX", "k1")
+    schedule(client, token, "BASIC5", "k2")  # replaces the change to MAX
+    me = client.get("/api/v1/me", headers=bearer(token)).json()
+    assert me["pending_plan_change"]["plan"]["code"] == "BASIC5"
+    cancelled = client.delete("/api/v1/me/plan-changes/pending", headers=bearer(token))
+    assert cancelled.status_code == 204
+    again = client.delete("/api/v1/me/plan-changes/pending", headers=bearer(token))
+    assert again.status_code == 404
+    clock.advance(days=40)
+    token = verify(client, conversation_id="later")
+    me = client.get("/api/v1/me", headers=bearer(token)).json()
+    assert me["plan"]["code"] == "PLUS20" and me["pending_plan_change"] is None
 
 
 def test_suspended_account_cannot_change_plan(client: ApiClient) -> None:
