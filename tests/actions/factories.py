@@ -247,6 +247,15 @@ class FakeBackend(BackendClient):
         self._maybe_fail("current_bill")
         return self.bill
 
+    async def cancel_plan_change(self, token: str) -> None:
+        self.calls.append(("cancel_plan_change", token))
+        self._maybe_fail("cancel_plan_change")
+
+    async def end_session(self, channel: str, conversation_id: str) -> None:
+        self.calls.append(("end_session", channel, conversation_id))
+        self._maybe_fail("end_session")
+        self.session = None
+
     async def store_feedback(self, token: str, rating: int, task: str, channel: str) -> None:
         self.calls.append(("store_feedback", token, rating, task, channel))
         self._maybe_fail("store_feedback")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -15,8 +17,9 @@ from actions.contact import (
     valid_phone,
 )
 from actions.forms import TASK_SLOTS
-from actions.models import Usage
+from actions.models import PendingPlanChange, Usage
 from actions.plans import (
+    KEEP_CURRENT,
     ActionAskChangePlanConfirm,
     ActionAskPlanName,
     ActionChangePlan,
@@ -25,6 +28,7 @@ from actions.plans import (
 )
 from tests.actions.factories import (
     FakeBackend,
+    account,
     buttons,
     default_plans,
     entity,
@@ -230,3 +234,35 @@ async def test_a_valid_answer_wins_over_a_task_intent() -> None:
         slots={"contact_field": "email"},
     )
     assert slot_events(events)["contact_value"] == "jane.doe@example.com"
+
+
+def with_pending_change(backend: FakeBackend) -> FakeBackend:
+    pending = PendingPlanChange(plan=default_plans()[3], effective_date=date(2027, 1, 1))
+    backend.answers["account"] = account().copy(update={"pending_plan_change": pending})
+    return backend
+
+
+async def test_a_waiting_plan_change_is_shown_with_its_date() -> None:
+    backend = with_pending_change(FakeBackend(verified=True))
+    _, dispatcher = await run(ActionAccountOverview(client=backend))
+    assert "changing to Unlimited Max on January 1, 2027" in text(dispatcher)
+    _, dispatcher = await run(ActionAskPlanName(client=backend))
+    assert responses(dispatcher) == ["utter_plan_change_pending", "utter_ask_plan_name"]
+
+
+async def test_choosing_the_current_plan_while_a_change_waits_cancels_it_after_a_yes() -> None:
+    backend = with_pending_change(FakeBackend(verified=True))
+    events, _ = await run(
+        ValidateChangePlanForm(client=backend), text="keep plus 20", intent="inform",
+        requested_slot="plan_name", active_loop="change_plan_form",
+    )
+    assert slot_events(events)["plan_name"] == KEEP_CURRENT
+    _, dispatcher = await run(ActionAskChangePlanConfirm(client=backend),
+                              slots={"plan_name": KEEP_CURRENT})
+    assert responses(dispatcher) == ["utter_confirm_cancel_plan_change"]
+    assert "cancel your scheduled change to Unlimited Max" in text(dispatcher)
+    _, dispatcher = await run(ActionChangePlan(client=backend), text="yes", intent="affirm",
+                              slots={"plan_name": KEEP_CURRENT, "confirm": True})
+    assert backend.called("cancel_plan_change") == [("cancel_plan_change", "tok-1")]
+    assert backend.called("change_plan") == []
+    assert responses(dispatcher)[0] == "utter_plan_change_cancelled"
