@@ -26,6 +26,17 @@ def latest_user_event(tracker: Tracker) -> Optional[dict[str, Any]]:
     return None
 
 
+def task_opening(tracker: Tracker, intent: str) -> Optional[dict[str, Any]]:
+    """The latest customer message with ``intent``: what opened the task, which may hold
+    details given before verification ("pay 20 bucks of my bill")."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == intent:
+            return event
+    return None
+
+
 def idempotency_key(tracker: Tracker, purpose: str) -> str:
     """One key per confirmed change, derived from the conversation and the confirming turn.
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import CustomerAction, ask_rating
 from actions.choices import Choice, Resolution, position, resolve, spoken_list
-from actions.conversation import idempotency_key, latest_intent, latest_text
+from actions.conversation import idempotency_key, latest_intent, latest_text, task_opening
 from actions.errors import BackendError, BackendUnavailable
 from actions.formatting import day, money
 from actions.forms import TaskForm, accepted, clear_task_slots, not_an_answer, reject
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 NEW_CARD = "new_card"
 NEW_CARD_WORDS = ("new card", "link", "another card", "different card", "new one")
 DEFAULT_WORDS = ("default", "saved", "usual", "same", "normal", "on file")
+# A payment_method value already resolved to a method id (a correction at the
+# confirmation), so validation does not read the id as something the customer typed.
+CHOSEN_PREFIX = "chosen:"
 DECLINE_CODES = frozenset(
     {"payment_declined", "card_declined", "insufficient_funds", "payment_failed"}
 )
@@ -35,6 +39,24 @@ def method_label(methods: list[PaymentMethod], method_id: str) -> str:
         return "a new card (secure link)"
     found = next((m for m in methods if m.id == method_id), None)
     return found.description if found else "your saved payment method"
+
+
+MONEY_CUE = re.compile(r"\$|\b(dollars?|bucks?|usd)\b", re.IGNORECASE)
+
+
+def opening_amount(tracker: Tracker) -> Optional[str]:
+    """The amount in the message that asked to pay, if it named one."""
+    opening = task_opening(tracker, "pay_bill")
+    if opening is None:
+        return None
+    entities = (opening.get("parse_data") or {}).get("entities") or []
+    said = next((e.get("value") for e in entities if e.get("entity") == "amount"), None)
+    text = str(opening.get("text") or "")
+    # Without an entity, only a number marked as money counts: an account number or
+    # a phone number in the same message is no amount.
+    if said is None and MONEY_CUE.search(text) and parse_amount(text) is not None:
+        said = text
+    return str(said) if said else None
 
 
 def method_choices(methods: list[PaymentMethod]) -> list[Choice[str]]:
@@ -90,15 +112,21 @@ class ValidatePayBillForm(TaskForm):
     ) -> dict[str, Any]:
         text = latest_text(tracker)
         amount_entity = next(tracker.get_latest_entity_values("amount"), None)
-        if tracker.get_slot("requested_slot") != "payment_amount":
-            # "I want to pay 40 dollars" at the start of the task fills the amount at once.
-            if (
-                amount_entity
-                and latest_intent(tracker) == "pay_bill"
-                and await self.is_verified(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if requested == "confirm":
+            # "actually make it 15" at the confirmation: a new amount, confirmed again.
+            if latest_intent(tracker) != "affirm" and (
+                amount_entity or parse_amount(text) is not None
             ):
-                return {"payment_amount": str(amount_entity)}
+                return {"payment_amount": str(amount_entity or text), "confirm": None}
             return {}
+        if requested != "payment_amount":
+            # "I want to pay 40 dollars" opening the task fills the amount at once when
+            # verified (else validate_otp_code takes it once the code is confirmed).
+            if tracker.get_slot("payment_amount") or not await self.is_verified(tracker):
+                return {}
+            said = opening_amount(tracker)
+            return {"payment_amount": said} if said else {}
         if amount_entity:
             return {"payment_amount": str(amount_entity)}
         if means_full_balance(text) or latest_intent(tracker) == "affirm":
@@ -144,10 +172,12 @@ class ValidatePayBillForm(TaskForm):
     async def extract_payment_method(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "payment_method":
-            return {}
         intent = latest_intent(tracker)
         text = latest_text(tracker).lower()
+        if tracker.get_slot("requested_slot") == "confirm":
+            return await self._method_correction(tracker, text)
+        if tracker.get_slot("requested_slot") != "payment_method":
+            return {}
         reads_as_choice = position(text, 9) is not None or any(
             word in text for word in (*NEW_CARD_WORDS, *DEFAULT_WORDS, "card", "visa", "master")
         )
@@ -157,12 +187,48 @@ class ValidatePayBillForm(TaskForm):
             return {"payment_method": "default"}
         return {"payment_method": latest_text(tracker)}
 
+    async def validate_otp_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Once the code is confirmed, an amount said before it ("pay 20 bucks of my
+        bill", then the phone number and the code) is taken, checked like an answer."""
+        result = await super().validate_otp_code(value, dispatcher, tracker, domain)
+        said = opening_amount(tracker)
+        if result.get("verified") and said and not tracker.get_slot("payment_amount"):
+            tracker.slots.update(result)
+            result.update(await self.validate_payment_amount(said, dispatcher, tracker, domain))
+        return result
+
+    async def _method_correction(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        """"no wait, the other card" / "use the mastercard" at the confirmation: the new
+        way to pay, confirmed again; anything else is left to the confirmation."""
+        current = tracker.get_slot("payment_method")
+        if latest_intent(tracker) == "affirm" or not current:
+            return {}
+        session = await self.verified_session(tracker)
+        if session is None:
+            return {}
+        try:
+            methods = await self.client.payment_methods(session.token)
+        except BackendError:
+            return {}
+        # "the other card" means the other saved card; a new card only when named.
+        cards = method_choices(methods)[:-1]
+        found = resolve(text, cards, previous=str(current))
+        if found.chosen is None:
+            found = resolve(text, method_choices(methods), previous=str(current))
+        if found.chosen is None or found.chosen == current:
+            return {}
+        return {"payment_method": CHOSEN_PREFIX + found.chosen, "confirm": None}
+
     async def validate_payment_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
             return {}
         text = str(value)
+        if text.startswith(CHOSEN_PREFIX):  # resolved already (a correction)
+            return accepted("payment_method", text[len(CHOSEN_PREFIX):])
         if looks_like_card_number(text):
             return reject("payment_method", dispatcher, tracker, "utter_no_card_in_chat")
         session = await self.verified_session(tracker)

@@ -291,3 +291,72 @@ async def test_ask_action_failure_keeps_the_answers_given_so_far() -> None:
                                    slots={"payment_amount": "42.50"})
     assert events == []
     assert responses(dispatcher) == ["utter_backend_unavailable"]
+
+
+def opened_with(text: str, entities: list | None = None) -> dict:
+    return {"event": "user", "text": text,
+            "parse_data": {"text": text, "intent": {"name": "pay_bill"},
+                           "entities": entities or []}}
+
+
+@pytest.mark.parametrize(
+    ("opening", "amount"),
+    [("hiya can i pay 20 bucks off my bill pls", "20.00"),
+     ("pay twenty bucks of my bill", "20.00"),
+     ("i want to pay $15.50", "15.50")],
+)
+async def test_an_amount_said_before_verification_is_taken_once_verified(
+    opening: str, amount: str
+) -> None:
+    backend = FakeBackend(verified=False)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="482913", intent="inform",
+        requested_slot="otp_code", active_loop=FORM,
+        slots={"identifier": "2025550101", "verification_id": "v-1"},
+        earlier_events=[opened_with(opening)],
+    )
+    assert slot_events(events)["payment_amount"] == amount
+
+
+async def test_an_account_number_in_the_opening_is_no_amount() -> None:
+    backend = FakeBackend(verified=False)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="482913", intent="inform",
+        requested_slot="otp_code", active_loop=FORM,
+        slots={"identifier": "AC10000001", "verification_id": "v-1"},
+        earlier_events=[opened_with("pay my bill for AC10000001")],
+    )
+    assert "payment_amount" not in slot_events(events)
+
+
+async def test_a_new_amount_at_the_confirmation_replaces_the_old_and_is_confirmed_again() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="actually make it 15 instead",
+        intent="inform", requested_slot="confirm", active_loop=FORM,
+        slots={"payment_amount": "20.00", "payment_method": "7"},
+    )
+    slots = slot_events(events)
+    assert (slots["payment_amount"], slots["confirm"]) == ("15.00", None)
+
+
+async def test_the_other_card_at_the_confirmation_switches_card_and_asks_again() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="no wait, the other card", intent="deny",
+        requested_slot="confirm", active_loop=FORM,
+        slots={"payment_amount": "20.00", "payment_method": "7"},
+    )
+    slots = slot_events(events)
+    assert (slots["payment_method"], slots["confirm"]) == ("8", None)
+
+
+async def test_yes_at_the_confirmation_changes_nothing_but_the_confirmation() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="yes pay the 20", intent="affirm",
+        requested_slot="confirm", active_loop=FORM,
+        slots={"payment_amount": "20.00", "payment_method": "7"},
+    )
+    slots = slot_events(events)
+    assert slots.get("confirm") is True and "payment_amount" not in slots
