@@ -36,6 +36,8 @@ REQUEST_LABELS = {
     "human_handoff": "a call from our team",
 }
 OPEN_STATUSES = frozenset({"open", "in_progress"})
+# How much of a ticket's description its line shows, so the customer knows which it is.
+TICKET_ABOUT_CHARS = 60
 TICKET_RE = re.compile(r"\bSR-?(\d{6})\b", re.IGNORECASE)
 
 
@@ -63,7 +65,12 @@ def ticket_line(ticket: ServiceRequest) -> str:
     visit = (
         f", visit {day(ticket.appointment_start.date())}" if ticket.appointment_start else ""
     )
-    return f"- {ticket.reference}: {label}, {ticket.status.replace('_', ' ')}{when}{visit}"
+    about = ticket.description.strip()
+    if len(about) > TICKET_ABOUT_CHARS:
+        about = about[: TICKET_ABOUT_CHARS - 1].rstrip() + "…"
+    about = f' ("{about}")' if about else ""
+    status = ticket.status.replace("_", " ")
+    return f"- {ticket.reference}: {label}{about}, {status}{when}{visit}"
 
 
 

@@ -78,7 +78,7 @@ async def test_ticket_status_lists_open_tickets() -> None:
     _, dispatcher = await run(ActionCheckTicketStatus(client=backend),
                               text="any update on my repair ticket", intent="check_ticket_status")
     assert responses(dispatcher) == ["utter_open_tickets", "utter_ask_rating"]
-    assert "- SR-100234: a repair, open, opened November 20, 2026" in text(dispatcher)
+    assert '- SR-100234: a repair ("x"), open, opened November 20, 2026' in text(dispatcher)
 
 
 async def test_ticket_status_by_reference() -> None:
@@ -121,7 +121,7 @@ async def test_cancel_choice_by_number_and_closed_ticket_refused() -> None:
 async def test_ask_ticket_ref_lists_open_tickets() -> None:
     _, dispatcher = await run(ActionAskTicketRef(client=FakeBackend(verified=True)))
     assert buttons(dispatcher) == [
-        ("SR-100234: a repair, open, opened November 20, 2026", "SR-100234")
+        ('SR-100234: a repair ("x"), open, opened November 20, 2026', "SR-100234")
     ]
 
 
