@@ -42,6 +42,13 @@ def method_label(methods: list[PaymentMethod], method_id: str) -> str:
 
 
 MONEY_CUE = re.compile(r"\$|\b(dollars?|bucks?|usd)\b", re.IGNORECASE)
+# Words that change an answer already given: "actually just 15", "make it 30 instead".
+CORRECTION_CUE = re.compile(
+    r"\b(actually|make it|instead|change it to|rather|only|just|no wait|sorry)\b", re.IGNORECASE
+)
+# A message that may name a saved card ("with my visa", "the card ending 9995").
+CARD_WORDS = re.compile(r"\b(card|visa|master\s?card|amex|american express|ending|\d{4})\b",
+                        re.IGNORECASE)
 
 
 def opening_amount(tracker: Tracker) -> Optional[str]:
@@ -56,6 +63,8 @@ def opening_amount(tracker: Tracker) -> Optional[str]:
     # a phone number in the same message is no amount.
     if said is None and MONEY_CUE.search(text) and parse_amount(text) is not None:
         said = text
+    if said is None and means_full_balance(text):
+        said = "full"
     return str(said) if said else None
 
 
@@ -113,6 +122,11 @@ class ValidatePayBillForm(TaskForm):
         text = latest_text(tracker)
         amount_entity = next(tracker.get_latest_entity_values("amount"), None)
         requested = tracker.get_slot("requested_slot")
+        if requested == "payment_method" and tracker.get_slot("payment_amount"):
+            # "actually just 15" while asked how to pay: the amount changes.
+            if CORRECTION_CUE.search(text) and parse_amount(text) is not None:
+                return {"payment_amount": text}
+            return {}
         if requested == "confirm":
             # "actually make it 15" at the confirmation: a new amount, confirmed again.
             if latest_intent(tracker) != "affirm" and (
@@ -174,10 +188,16 @@ class ValidatePayBillForm(TaskForm):
     ) -> dict[str, Any]:
         intent = latest_intent(tracker)
         text = latest_text(tracker).lower()
-        if tracker.get_slot("requested_slot") == "confirm":
+        requested = tracker.get_slot("requested_slot")
+        if requested == "confirm":
             return await self._method_correction(tracker, text)
-        if tracker.get_slot("requested_slot") != "payment_method":
-            return {}
+        if requested != "payment_method":
+            # "$20 with my visa": a saved card named with the amount (or in the message
+            # that asked to pay) is taken too, once verified.
+            if tracker.get_slot("payment_method") or not await self.is_verified(tracker):
+                return {}
+            return await self._card_named(tracker)
+
         reads_as_choice = position(text, 9) is not None or any(
             word in text for word in (*NEW_CARD_WORDS, *DEFAULT_WORDS, "card", "visa", "master")
         )
@@ -198,6 +218,30 @@ class ValidatePayBillForm(TaskForm):
             tracker.slots.update(result)
             result.update(await self.validate_payment_amount(said, dispatcher, tracker, domain))
         return result
+
+    async def _card_named(self, tracker: Tracker) -> dict[str, Any]:
+        """A saved card named (not numbered) in this message or the one that asked to pay."""
+        opening = task_opening(tracker, "pay_bill")
+        texts = [latest_text(tracker)]
+        if opening is not None:
+            texts.append(str(opening.get("text") or ""))
+        if not any(CARD_WORDS.search(t) for t in texts):
+            return {}
+        session = await self.verified_session(tracker)
+        if session is None:
+            return {}
+        try:
+            methods = await self.client.payment_methods(session.token)
+        except BackendError:
+            return {}
+        cards = method_choices(methods)[:-1]
+        for text in texts:
+            if not CARD_WORDS.search(text) or position(text, len(cards) + 1) is not None:
+                continue
+            found = resolve(text, cards)
+            if found.chosen is not None:
+                return {"payment_method": CHOSEN_PREFIX + found.chosen}
+        return {}
 
     async def _method_correction(self, tracker: Tracker, text: str) -> dict[str, Any]:
         """"no wait, the other card" / "use the mastercard" at the confirmation: the new
@@ -287,7 +331,14 @@ class ActionAskPaymentMethod(CustomerAction):
         options.append(
             {"title": "A new card, through a secure payment link", "payload": str(len(methods) + 1)}
         )
-        say(dispatcher, tracker, "utter_ask_payment_method", buttons=options)
+        amount = tracker.get_slot("payment_amount")
+        if amount:  # the amount given early is said back, so the customer sees it kept
+            say(
+                dispatcher, tracker, "utter_ask_payment_method_for",
+                amount=money(Decimal(str(amount))), buttons=options,
+            )
+        else:
+            say(dispatcher, tracker, "utter_ask_payment_method", buttons=options)
         return []
 
 

@@ -360,3 +360,40 @@ async def test_yes_at_the_confirmation_changes_nothing_but_the_confirmation() ->
     )
     slots = slot_events(events)
     assert slots.get("confirm") is True and "payment_amount" not in slots
+
+
+async def test_an_amount_and_a_card_in_one_message_are_both_taken() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="$20 with my visa", intent="inform",
+        requested_slot="payment_amount", active_loop=FORM,
+    )
+    slots = slot_events(events)
+    assert (slots["payment_amount"], slots["payment_method"]) == ("20.00", "7")
+
+
+async def test_pay_the_whole_thing_with_my_visa_needs_no_more_questions_but_the_yes() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="ugh fine pay the whole thing with my visa",
+        intent="pay_bill", active_loop=FORM,
+    )
+    slots = slot_events(events)
+    assert (slots["payment_amount"], slots["payment_method"]) == ("42.50", "7")
+
+
+async def test_a_new_amount_while_asked_how_to_pay_replaces_the_amount() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(
+        ValidatePayBillForm(client=backend), text="actually just 15, sorry", intent="deny",
+        requested_slot="payment_method", active_loop=FORM, slots={"payment_amount": "20.00"},
+    )
+    assert slot_events(events)["payment_amount"] == "15.00"
+
+
+async def test_the_way_to_pay_is_asked_with_the_amount_already_given() -> None:
+    backend = FakeBackend(verified=True)
+    _, dispatcher = await run(ActionAskPaymentMethod(client=backend),
+                              slots={"payment_amount": "20.00"})
+    assert responses(dispatcher) == ["utter_ask_payment_method_for"]
+    assert "$20.00" in text(dispatcher)
