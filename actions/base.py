@@ -28,9 +28,15 @@ logger = logging.getLogger(__name__)
 
 
 def ask_rating(dispatcher: CollectingDispatcher, tracker: Tracker, task: str) -> list[EventType]:
-    """After a completed task: the 1-5 satisfaction question."""
+    """After a completed task: the 1-5 satisfaction question, at most once a conversation
+    (after the first task completed; docs/conversation.md). ``last_task`` marks the task
+    completed either way (the analytics count completions by it)."""
+    if tracker.get_slot("rating_asked"):
+        return [SlotSet("last_task", task)]
     say(dispatcher, tracker, "utter_ask_rating")
-    return [SlotSet("last_task", task), SlotSet("awaiting_rating", True)]
+    return [
+        SlotSet("last_task", task), SlotSet("awaiting_rating", True), SlotSet("rating_asked", True)
+    ]
 
 
 class CustomerAction(Action, ABC):

@@ -20,19 +20,57 @@ from actions.messages import say
 logger = logging.getLogger(__name__)
 
 RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# Ratings said in words, as customers answer "how would you rate this help?".
+RATING_ADJECTIVES = {
+    **dict.fromkeys(("terrible", "awful", "horrible", "useless", "worst", "appalling"), 1),
+    **dict.fromkeys(("bad", "poor", "unhelpful", "disappointing"), 2),
+    **dict.fromkeys(("ok", "okay", "average", "fine", "meh", "mediocre", "alright"), 3),
+    **dict.fromkeys(("good", "helpful", "nice", "decent"), 4),
+    **dict.fromkeys(
+        ("great", "excellent", "amazing", "perfect", "fantastic", "brilliant", "awesome",
+         "superb", "outstanding", "best", "wonderful"),
+        5,
+    ),
+}
+# The bot messages after which a reply is the answer to the rating question.
+RATING_QUESTIONS = frozenset({"utter_ask_rating", "utter_rating_invalid"})
 
 
 def parse_rating(tracker: Tracker) -> Optional[int]:
-    raw = entity_value(tracker, "rating") or latest_text(tracker)
-    raw = raw.lower().strip()
+    """1-5 from "4", "4/5", "four", "terrible" or "really great"; None for anything else
+    ("-5", "10", "3 or 4" reads its first number, as a person would)."""
+    raw = (entity_value(tracker, "rating") or latest_text(tracker)).lower().strip()
     if raw in RATING_WORDS:
         return RATING_WORDS[raw]
+    if re.search(r"-\s*\d", raw):
+        return None  # a negative number is no rating
     numbers = re.findall(r"\b\d+\b", raw)
-    if not numbers:
-        words = [RATING_WORDS[w] for w in re.findall(r"[a-z]+", raw) if w in RATING_WORDS]
-        return words[0] if words else None
-    value = int(numbers[0])
-    return value if 1 <= value <= 5 else None
+    if numbers:
+        value = int(numbers[0])
+        return value if 1 <= value <= 5 else None
+    words = re.findall(r"[a-z]+", raw)
+    spelled = [RATING_WORDS[w] for w in words if w in RATING_WORDS]
+    if spelled:
+        return spelled[0]
+    said = [RATING_ADJECTIVES[w] for w in words if w in RATING_ADJECTIVES]
+    if said and "not" not in words:
+        return said[0]
+    return None
+
+
+def rating_question_open(tracker: Tracker) -> bool:
+    """The assistant's last words before this message asked for the rating."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif kind == "bot" and seen_user:
+            utter = (event.get("metadata") or {}).get("utter_action")
+            return utter in RATING_QUESTIONS
+    return False
 
 
 class ActionStoreRating(Action):
@@ -47,6 +85,10 @@ class ActionStoreRating(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if not rating_question_open(tracker):
+            # A number typed when nothing was asked ("3", "one sec") is not a rating.
+            say(dispatcher, tracker, "utter_rating_not_asked")
+            return []
         rating = parse_rating(tracker)
         if rating is None:
             say(dispatcher, tracker, "utter_rating_invalid")

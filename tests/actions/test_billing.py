@@ -20,7 +20,10 @@ from tests.actions.factories import (
     unavailable,
 )
 
-RATING_EVENTS = [SlotSet("last_task", "check_bill"), SlotSet("awaiting_rating", True)]
+RATING_EVENTS = [
+    SlotSet("last_task", "check_bill"), SlotSet("awaiting_rating", True),
+    SlotSet("rating_asked", True),
+]
 ENDED = [SlotSet(slot, None) for slot in TASK_SLOTS]
 
 
@@ -142,7 +145,10 @@ async def test_explain_bill_lists_what_changed_in_plain_words() -> None:
         "- No longer charged: Late fee (was $5.00)\n"
         "- Taxes: $3.00 → $8.00 (up $5.00)"
     ) in answer["text"]
-    assert events == [SlotSet("last_task", "explain_bill"), SlotSet("awaiting_rating", True)]
+    assert events == [
+        SlotSet("last_task", "explain_bill"), SlotSet("awaiting_rating", True),
+        SlotSet("rating_asked", True),
+    ]
 
 
 async def test_first_bill_is_listed_line_by_line() -> None:
@@ -171,3 +177,17 @@ async def test_unchanged_bill() -> None:
         dispatcher, make_tracker(text="explain my bill", intent="explain_bill"), load_domain()
     )
     assert responses(dispatcher) == ["utter_bill_unchanged", "utter_ask_rating"]
+
+
+async def test_the_rating_question_is_asked_once_a_conversation() -> None:
+    """It was asked after every task, five times in one conversation: the second task
+    is marked complete (last_task) without asking again."""
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await run_action(backend)
+    assert responses(dispatcher) == ["utter_bill_summary", "utter_ask_rating"]
+    assert SlotSet("rating_asked", True) in events
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="my bill", intent="check_bill", slots={"rating_asked": True})
+    events = await ActionCheckBill(client=backend).run(dispatcher, tracker, load_domain())
+    assert responses(dispatcher) == ["utter_bill_summary"]
+    assert events == [SlotSet("last_task", "check_bill")]

@@ -19,13 +19,23 @@ from tests.actions.factories import (
 CLEARED = [SlotSet("awaiting_rating", False), SlotSet("last_task", None)]
 
 
-async def rate(backend: FakeBackend, text: str, entities: list | None = None) -> tuple:
+def said(utter_action: str) -> dict:
+    return {"event": "bot", "text": "x", "metadata": {"utter_action": utter_action}}
+
+
+ASKED = [said("utter_bill_summary"), said("utter_ask_rating")]
+
+
+async def rate(
+    backend: FakeBackend, text: str, entities: list | None = None, before: list | None = None
+) -> tuple:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         text=text,
         intent="rate",
         entities=entities,
         slots={"last_task": "check_bill", "awaiting_rating": True},
+        earlier_events=ASKED if before is None else before,
     )
     events = await ActionStoreRating(client=backend).run(dispatcher, tracker, load_domain())
     return events, dispatcher
@@ -38,6 +48,10 @@ async def rate(backend: FakeBackend, text: str, entities: list | None = None) ->
         ("4 stars", None, 4),
         ("three", None, 3),
         ("terrible, one", None, 1),
+        ("terrible", None, 1),
+        ("it was great thanks", None, 5),
+        ("pretty good", None, 4),
+        ("4/5", None, 4),
     ],
 )
 async def test_rating_is_stored_for_the_task_just_done(
@@ -52,7 +66,7 @@ async def test_rating_is_stored_for_the_task_just_done(
     assert events == CLEARED
 
 
-@pytest.mark.parametrize("text", ["9", "0", "great"])
+@pytest.mark.parametrize("text", ["9", "0", "-5", "- 3", "not great", "banana"])
 async def test_rating_outside_one_to_five_is_asked_again(text: str) -> None:
     backend = FakeBackend(verified=True)
     events, dispatcher = await rate(backend, text)
@@ -109,3 +123,26 @@ async def test_core_fallback_asks_to_rephrase_and_reverts_the_message() -> None:
     events, dispatcher = await run(ActionDefaultFallback(), text="purple monkey", intent="greet")
     assert responses(dispatcher) == ["utter_default"]
     assert events == [UserUtteranceReverted()]
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        [],  # nothing was asked in this conversation
+        [said("utter_troubleshoot_mobile")],  # "one sec" during troubleshooting
+        [said("utter_ask_rating"), user("affirm"), said("utter_how_can_i_help")],  # moved on
+    ],
+)
+async def test_a_number_typed_when_no_rating_was_asked_is_not_stored(before: list) -> None:
+    backend = FakeBackend(verified=True)
+    events, dispatcher = await rate(backend, "3", before=before)
+    assert backend.called("store_feedback") == []
+    assert responses(dispatcher) == ["utter_rating_not_asked"]
+    assert events == []
+
+
+async def test_after_an_invalid_rating_the_next_answer_still_counts() -> None:
+    backend = FakeBackend(verified=True)
+    before = [*ASKED, user("rate"), said("utter_rating_invalid")]
+    await rate(backend, "4", before=before)
+    assert [call[2] for call in backend.called("store_feedback")] == [4]

@@ -33,6 +33,7 @@ def test_every_message_an_action_sends_exists_in_the_catalogue() -> None:
         used |= set(re.findall(r'"(utter_[a-z_]+)"', source.read_text()))
     used |= {f"utter_troubleshoot_{s}" for s in ("internet", "mobile", "tv", "landline")}
     used |= {f"utter_contact_{f}_invalid" for f in ("email", "phone", "address")}
+    used.discard("utter_action")  # the bot event's metadata key that say() writes
     assert len(used) > 50
     missing = sorted(key for key in used if key not in CATALOGUE)
     assert not missing, missing

@@ -103,7 +103,9 @@ async def test_storing_a_rating_spends_one_budget_on_the_session_and_the_rating(
     backend.seconds_per_request = 1.0
     action = ActionStoreRating(client=client_for(backend, clock=clock))
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text="5", intent="rate", slots={"last_task": "check_bill"})
+    asked = {"event": "bot", "text": "x", "metadata": {"utter_action": "utter_ask_rating"}}
+    tracker = make_tracker(text="5", intent="rate", slots={"last_task": "check_bill"},
+                           earlier_events=[asked])
     await action.run(dispatcher, tracker, load_domain())
     assert [(r.method, r.url.path) for r in backend.requests] == [
         ("GET", "/api/v1/identity/sessions/rest/conv-1"),
