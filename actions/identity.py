@@ -38,6 +38,7 @@ ACCOUNT_RE = re.compile(r"^AC\d{8}$", re.IGNORECASE)
 PHONE_CHARS_RE = re.compile(r"^\+?[\d\s().\-]{7,20}$")
 OTP_LIKE_RE = re.compile(r"^[\d\s\-]{4,12}$")
 OTP_RE = re.compile(r"^\d{6}$")
+OTP_IN_TEXT_RE = re.compile(r"(?<!\d)(\d{3}[ \-]?\d{3})(?!\d)")
 
 IDENTIFIER_ERRORS = {
     "invalid_identifier": "utter_identifier_invalid",
@@ -244,10 +245,15 @@ class VerifiedTaskForm(FormValidationAction, ABC):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "otp_code":
             return {}
+        text = latest_text(tracker)
+        # Six digits and no others in the message ("276 190", "my code is 276-190") are
+        # the code, whatever part of it an entity extractor tagged.
+        typed = OTP_IN_TEXT_RE.search(text)
+        if typed and len(re.sub(r"\D", "", text)) == 6:
+            return {"otp_code": typed.group(1)}
         value = entity_value(tracker, "otp_code")
         if value:
             return {"otp_code": value}
-        text = latest_text(tracker)
         if OTP_LIKE_RE.match(text) or latest_intent(tracker) in ("inform", "rate"):
             return {"otp_code": text}
         return {}

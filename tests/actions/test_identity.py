@@ -304,3 +304,22 @@ def test_normalise_identifier(text: str, expected: str | None) -> None:
 )
 def test_normalise_otp(text: str, expected: str | None) -> None:
     assert normalise_otp(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "entities"),
+    [
+        ("482 913", [entity("otp_code", "482")]),  # the extractor tagged half of it
+        ("my code is 482-913", []),
+        ("its 482913 thx", [entity("otp_code", "913")]),
+    ],
+)
+async def test_a_code_typed_with_a_space_or_inside_a_sentence_is_read_whole(
+    typed: str, entities: list
+) -> None:
+    backend = FakeBackend()
+    await run_form(
+        backend, text=typed, entities=entities, requested_slot="otp_code",
+        slots={"identifier": "2025550101", "verification_id": "v-1"},
+    )
+    assert backend.called("confirm_verification") == [("confirm_verification", "v-1", "482913")]
