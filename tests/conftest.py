@@ -29,8 +29,11 @@ from pydantic import BaseSettings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot import training
 from bot.db.base import metadata
 from bot.db.migrate import upgrade
+from bot.settings import get_settings
+from tests.e2e.stack import RunningStack, running_stack
 from tests.fuzzing import register_profiles
 from tests.ports import free_port
 
@@ -202,3 +205,22 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         yield url
     finally:
         drop_database(server, url)
+
+
+# ---------------------------------------------------------------- the running assistant
+# One trained model and one stack (backend, action server, Rasa server) for the whole
+# run, shared by the end-to-end tests and the customer dialogues.
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model `make test` trained from the current data (trained here if stale)."""
+    settings = get_settings()
+    assert training.train(settings) == 0, "training the Rasa model failed"
+    return settings.model_path
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running
