@@ -49,12 +49,21 @@ async def account_refusal(client: Any, token: str) -> Optional[str]:
     return None
 
 
-def kind_from_text(text: str) -> Optional[str]:
+def kind_named(text: str) -> Optional[str]:
+    """The kind of arrangement named in words (never from a number)."""
     lowered = text.lower()
     if re.search(r"instal|split|parts|monthly payments|spread", lowered):
         return "instalments"
     if re.search(r"extension|more time|later|extend|next week|delay|postpone", lowered):
         return "extension"
+    return None
+
+
+def kind_from_text(text: str) -> Optional[str]:
+    lowered = text.lower()
+    named = kind_named(lowered)
+    if named:
+        return named
     if re.search(r"\b1\b|first", lowered):
         return "extension"
     if re.search(r"\b2\b|second", lowered):
@@ -95,7 +104,7 @@ class ValidatePaymentArrangementForm(TaskForm):
         domain: DomainDict,
     ) -> list[str]:
         own = await super().task_slots(domain_slots, dispatcher, tracker, domain)
-        if tracker.get_slot("arrangement_kind") or tracker.get_slot("arrangement_detail"):
+        if tracker.get_slot("arrangement_detail"):
             return own
         session = await self.verified_session(tracker)
         if session is not None and await account_refusal(self.client, session.token):
@@ -119,6 +128,14 @@ class ValidatePaymentArrangementForm(TaskForm):
             return {"arrangement_kind": text}
         return {}
 
+    async def _kind_switch(self, tracker: Tracker) -> dict[str, Any]:
+        """"can i do the instalments instead" while asked for a date: the other kind."""
+        named = kind_named(latest_text(tracker))
+        current = tracker.get_slot("arrangement_kind")
+        if named and current and named != current:
+            return {"arrangement_kind": named, "arrangement_detail": None}
+        return {}
+
     async def validate_arrangement_kind(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -134,6 +151,9 @@ class ValidatePaymentArrangementForm(TaskForm):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "arrangement_detail":
             return {}
+        switched = await self._kind_switch(tracker)
+        if switched:
+            return switched
         # The date entity when it reads as a date, else the whole message: an entity
         # can hold part of a date ("dec" of "dec 20th").
         found = entity_value(tracker, "date")

@@ -349,3 +349,10 @@ async def run(
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The last value each SlotSet gives, by slot name."""
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def requests_checked(backend: FakeBackend) -> list[dict[str, Any]]:
+    """Arrangement eligibility asked for the customer's request, not the account probe."""
+    from actions.arrangements import PROBE
+
+    return [call[2] for call in backend.called("arrangement_eligibility") if call[2] != PROBE]

@@ -16,6 +16,7 @@ from actions.models import Eligibility
 from tests.actions.factories import (
     FakeBackend,
     refused,
+    requests_checked,
     responses,
     run,
     slot_events,
@@ -53,9 +54,7 @@ async def test_extension_date_is_checked_for_eligibility() -> None:
     events, _ = await run(form(backend), text="in 2 weeks", intent="inform",
                           requested_slot="arrangement_detail", active_loop=FORM,
                           slots={"arrangement_kind": "extension"})
-    assert backend.called("arrangement_eligibility") == [
-        ("arrangement_eligibility", "tok-1", {"kind": "extension", "extend_to": "2026-12-09"})
-    ]
+    assert requests_checked(backend) == [{"kind": "extension", "extend_to": "2026-12-09"}]
     assert slot_events(events)["arrangement_detail"] == "2026-12-09"
 
 
@@ -81,13 +80,13 @@ async def test_a_date_entity_that_reads_as_a_date_is_taken() -> None:
 
 async def test_refused_eligibility_is_explained_and_nothing_kept() -> None:
     backend = FakeBackend(verified=True)
-    refusal = Eligibility(eligible=False, rule="overdue_at_most_30_days")
+    refusal = Eligibility(eligible=False, rule="extension_at_most_14_days")
     backend.answers["arrangement_eligibility"] = refusal
-    events, dispatcher = await run(form(backend), text="3", intent="rate",
+    events, dispatcher = await run(form(backend), text="in 3 weeks", intent="inform",
                                    requested_slot="arrangement_detail", active_loop=FORM,
-                                   slots={"arrangement_kind": "instalments"})
+                                   slots={"arrangement_kind": "extension"})
     assert slot_events(events)["arrangement_detail"] is None
-    assert responses(dispatcher) == ["utter_arrangement_refused_overdue"]
+    assert responses(dispatcher) == ["utter_arrangement_refused_too_far"]
 
 
 async def test_eligibility_error_with_rule() -> None:
@@ -108,7 +107,7 @@ async def test_instalment_count_out_of_range(text: str, response: str) -> None:
                               requested_slot="arrangement_detail", active_loop=FORM,
                               slots={"arrangement_kind": "instalments"})
     assert responses(dispatcher) == [response]
-    assert backend.called("arrangement_eligibility") == []
+    assert requests_checked(backend) == []  # only the account's own rules were asked
 
 
 async def test_past_date_is_refused_without_backend_call() -> None:
@@ -172,3 +171,33 @@ async def test_a_date_out_of_range_is_still_asked_again_not_refused_for_good() -
                           intent="payment_arrangement", active_loop=FORM)
     assert "requested_slot" not in slot_events(events)  # the form goes on asking
     assert slot_events(events)["arrangement_kind"] == "extension"
+
+
+async def test_an_account_ruled_out_is_told_so_even_when_the_opening_named_the_kind() -> None:
+    """'i need an extension on my bill' from a customer 49 days overdue was asked for a
+    date: the kind came from the opening, and the account's rules were not asked."""
+    backend = FakeBackend(verified=True)
+    backend.answers["arrangement_eligibility"] = Eligibility(
+        eligible=False, rule="overdue_at_most_30_days"
+    )
+    events, _ = await run(form(backend), text="i need an extension on my bill asap",
+                          intent="payment_arrangement", active_loop=FORM)
+    assert slot_events(events)["requested_slot"] is None  # no date asked: the form ends
+
+
+async def test_the_other_kind_named_while_asked_for_a_date_switches_kind() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(form(backend), text="no wait, can i do the instalments instead",
+                          intent="payment_arrangement", requested_slot="arrangement_detail",
+                          active_loop=FORM, slots={"arrangement_kind": "extension"})
+    slots = slot_events(events)
+    assert slots["arrangement_kind"] == "instalments"
+    assert slots.get("arrangement_detail") is None
+
+
+async def test_a_date_with_a_2_in_it_is_no_switch_to_instalments() -> None:
+    backend = FakeBackend(verified=True)
+    events, _ = await run(form(backend), text="dec 2nd", intent="inform",
+                          requested_slot="arrangement_detail", active_loop=FORM,
+                          slots={"arrangement_kind": "extension"})
+    assert slot_events(events)["arrangement_detail"] == "2026-12-02"

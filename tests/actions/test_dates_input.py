@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 
 from actions.arrangements import ValidatePaymentArrangementForm
-from tests.actions.factories import FakeBackend, entity, responses, run, slot_events
+from tests.actions.factories import (
+    FakeBackend,
+    entity,
+    requests_checked,
+    responses,
+    run,
+    slot_events,
+)
 
 FORM = "payment_arrangement_form"
 
@@ -44,8 +51,8 @@ async def test_extension_date_answer(
         slots={"arrangement_kind": "extension"},
     )
     assert slot_events(events)["arrangement_detail"] == extend_to
-    assert backend.called("arrangement_eligibility") == [
-        ("arrangement_eligibility", "tok-1", {"kind": "extension", "extend_to": extend_to})
+    assert requests_checked(backend) == [
+        {"kind": "extension", "extend_to": extend_to}
     ]
     assert responses(dispatcher) == []
 
@@ -59,7 +66,7 @@ async def test_unreadable_date_is_asked_again_without_a_backend_call() -> None:
     )
     assert slot_events(events)["arrangement_detail"] is None
     assert responses(dispatcher) == ["utter_date_invalid"]
-    assert backend.called("arrangement_eligibility") == []
+    assert requests_checked(backend) == []
 
 
 @pytest.mark.parametrize("text", ["sometime this month", "c'mon, whenever"])
