@@ -133,6 +133,10 @@ def running_stack(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not up in {timeout}s: {sorted(pending)}\n{stack.log_tail()}")
             time.sleep(0.5)
+        # The first turn of a new Rasa server loads what its pipeline loads lazily and can
+        # take many seconds on a loaded machine, past a channel's reply deadline: one
+        # answered turn first, so no test depends on meeting a cold server.
+        stack.say("stack-warm-up", "hello")
         yield stack
     finally:
         for proc in stack.procs.values():

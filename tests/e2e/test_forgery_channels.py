@@ -153,8 +153,13 @@ def effects(stack: RunningStack) -> tuple[int, int]:
     return count(stack, "payments"), count(stack, "service_requests")
 
 
+# An amount of the account (a balance, a payment) as the assistant formats it; a policy
+# answer may name a price ("a $5 monthly discount"), which shows nobody's data.
+ACCOUNT_AMOUNT = re.compile(r"\$\d[\d,]*\.\d{2}")
+
+
 def assert_nothing_shown(forged: str, reply: str) -> None:
-    assert "$" not in reply, (forged, reply)
+    assert not ACCOUNT_AMOUNT.search(reply), (forged, reply)
     for word in OTHER:
         assert word not in reply, (forged, reply)
     assert not EFFECT_WORDS.search(reply), (forged, reply)

@@ -29,7 +29,7 @@ CONVERSATION_INTENTS = {
     "greet", "goodbye", "thank_you", "affirm", "deny", "bot_challenge", "help", "stop",
     "out_of_scope", "faq", "chitchat",
 }
-PROJECT_INTENTS = {"inform", "rate"}
+PROJECT_INTENTS = {"inform", "rate", "log_out"}  # docs/design.md: conversation vocabulary
 REQUIRED_FAQ_TOPICS = {
     "payment_methods", "reset_password", "opening_hours", "roaming", "coverage",
     "contract_end", "upgrade_eligibility", "port_number", "data_rollover", "read_bill",
