@@ -219,6 +219,16 @@ class ValidatePayBillForm(TaskForm):
             result.update(await self.validate_payment_amount(said, dispatcher, tracker, domain))
         return result
 
+    async def _saved_methods(self, tracker: Tracker) -> Optional[list[PaymentMethod]]:
+        """The verified customer's saved ways to pay; None when they cannot be read."""
+        session = await self.verified_session(tracker)
+        if session is None:
+            return None
+        try:
+            return await self.client.payment_methods(session.token)
+        except BackendError:
+            return None
+
     async def _card_named(self, tracker: Tracker) -> dict[str, Any]:
         """A saved card named (not numbered) in this message or the one that asked to pay."""
         opening = task_opening(tracker, "pay_bill")
@@ -227,12 +237,8 @@ class ValidatePayBillForm(TaskForm):
             texts.append(str(opening.get("text") or ""))
         if not any(CARD_WORDS.search(t) for t in texts):
             return {}
-        session = await self.verified_session(tracker)
-        if session is None:
-            return {}
-        try:
-            methods = await self.client.payment_methods(session.token)
-        except BackendError:
+        methods = await self._saved_methods(tracker)
+        if methods is None:
             return {}
         cards = method_choices(methods)[:-1]
         for text in texts:
@@ -249,12 +255,8 @@ class ValidatePayBillForm(TaskForm):
         current = tracker.get_slot("payment_method")
         if latest_intent(tracker) == "affirm" or not current:
             return {}
-        session = await self.verified_session(tracker)
-        if session is None:
-            return {}
-        try:
-            methods = await self.client.payment_methods(session.token)
-        except BackendError:
+        methods = await self._saved_methods(tracker)
+        if methods is None:
             return {}
         # "the other card" means the other saved card; a new card only when named.
         cards = method_choices(methods)[:-1]
